@@ -1,0 +1,1 @@
+"""The Teams surface: activity routing, command grammar, sign-in routes, authorization, notifier."""

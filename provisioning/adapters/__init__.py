@@ -1,0 +1,1 @@
+"""Adapters: the ports implemented with httpx, msal and dnspython."""

@@ -1,0 +1,64 @@
+"""Names the product gives what it creates, all derived from settings (SPEC step 3)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provisioning.ports.teams import NormalizationRule
+
+MAX_GATEWAY_FQDN = 63  # New-CsOnlinePSTNGateway: "Fqdn is limited to 63 characters"
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+
+
+@dataclass(frozen=True)
+class Names:
+    """``Callroute`` gives ``Callroute-E164`` (dial plan, policy, usage, route) and
+    ``callroute.teams@<sbc domain>`` (the gateway user)."""
+
+    brand: str
+
+    @property
+    def e164(self) -> str:
+        """The name of the dial plan, voice routing policy, PSTN usage and voice route."""
+        return f"{self.brand}-E164"
+
+    def gateway_user(self, sbc_domain: str) -> str:
+        """The UPN of the licensed user that activates the SBC domain."""
+        return f"{self.brand.lower()}.teams@{sbc_domain}"
+
+
+def sbc_domain(initial_domain: str, region: str, zone: str) -> str:
+    """``my-company.onmicrosoft.com`` → ``my-company.<region>.<zone>`` (SPEC step 3.1)."""
+    prefix = initial_domain.lower().split(".", 1)[0]
+    return f"{prefix}.{region}.{zone}".lower().rstrip(".")
+
+
+def fqdn_problems(fqdn: str) -> list[str]:
+    """Why ``fqdn`` cannot be a Teams gateway FQDN (empty when it can)."""
+    problems = []
+    if len(fqdn) > MAX_GATEWAY_FQDN:
+        problems.append(
+            f"it is {len(fqdn)} characters long; Teams allows at most {MAX_GATEWAY_FQDN}"
+        )
+    bad = [label for label in fqdn.split(".") if not _LABEL.match(label)]
+    if bad:
+        problems.append(f"these labels are not valid host-name labels: {', '.join(bad)}")
+    return problems
+
+
+def e164_rules(country_code: str) -> tuple[NormalizationRule, ...]:
+    """Dial-plan rules that turn what people dial into E.164 (teams-voice-api.md §4)."""
+    return (
+        NormalizationRule("International", r"^00(\d+)$", "+$1", "International prefix 00 to +"),
+        NormalizationRule(
+            "National",
+            r"^0(\d{7,14})$",
+            f"+{country_code}$1",
+            f"National numbers to +{country_code}",
+        ),
+        NormalizationRule("E164", r"^\+(\d{7,15})$", "+$1", "Already E.164"),
+    )
+
+
+ROUTE_PATTERN = r"^\+\d+$"

@@ -1,0 +1,1 @@
+"""The runner: claims runs by lease, executes their steps, persists everything, resumes."""

@@ -1,0 +1,1 @@
+"""Provisioning and removal as small idempotent steps, and the plans that order them."""

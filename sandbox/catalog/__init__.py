@@ -1,0 +1,1 @@
+"""Microsoft's fixed identifiers: licences and service plans, directory roles, API permissions."""

@@ -1,0 +1,1 @@
+"""The control API's view of the sandbox (``/_sandbox/``, not Microsoft's surface)."""

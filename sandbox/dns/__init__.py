@@ -1,0 +1,1 @@
+"""DNS as Microsoft sees it: a caching resolver that asks the provider's authoritative servers."""

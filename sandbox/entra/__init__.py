@@ -1,0 +1,1 @@
+"""Entra ID v2.0: discovery, keys, authorize with sign-in and consent pages, token, consent."""

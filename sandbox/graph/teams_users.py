@@ -1,0 +1,151 @@
+"""``/admin/teams/userConfigurations`` (teams-voice-api.md §2): read-only voice view of users."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sandbox.clock import iso
+from sandbox.directory.errors import not_found
+from sandbox.directory.model import User
+from sandbox.graph.call import Call
+from sandbox.graph.odata import (
+    CollectionProp,
+    Prop,
+    Schema,
+    compile_filter,
+    decode_token,
+    encode_token,
+    parse_options,
+)
+from sandbox.graph.shapes import resolve_select
+from sandbox.replies import Reply
+from sandbox.voice.numbers import settle
+from sandbox.voice.users import UserVoice, user_voice
+
+_CONFIG_PROPS = (
+    "id",
+    "tenantId",
+    "userPrincipalName",
+    "isEnterpriseVoiceEnabled",
+    "accountType",
+    "featureTypes",
+    "telephoneNumbers",
+    "effectivePolicyAssignments",
+    "createdDateTime",
+    "modifiedDateTime",
+)
+
+
+def policy_id(kind: str, name: str) -> str:
+    """An opaque, stable id for a policy (``getPolicyId`` returns it)."""
+    return base64.urlsafe_b64encode(f"{kind}|{name}".encode()).decode().rstrip("=")
+
+
+def configuration_json(voice: UserVoice, tenant_id: str, select: tuple[str, ...]) -> dict[str, Any]:
+    """A ``teamsUserConfiguration``."""
+    user = voice.user
+    full = {
+        "id": user.id,
+        "tenantId": tenant_id,
+        "userPrincipalName": user.user_principal_name,
+        "isEnterpriseVoiceEnabled": voice.enterprise_voice_enabled,
+        "accountType": voice.account_type,
+        "featureTypes": list(voice.feature_types),
+        "telephoneNumbers": [
+            {"telephoneNumber": n.telephone_number, "assignmentCategory": n.assignment_category}
+            for n in voice.numbers
+        ],
+        "effectivePolicyAssignments": [
+            {
+                "policyType": kind,
+                "policyAssignment": {
+                    "displayName": name,
+                    "assignmentType": "direct",
+                    "policyId": policy_id(kind, name),
+                    "groupId": None,
+                },
+            }
+            for kind, name in voice.policies.items()
+        ],
+        "createdDateTime": iso(user.created_at),
+        "modifiedDateTime": iso(user.created_at),
+    }
+    return {key: full[key] for key in select}
+
+
+def _schema(call: Call) -> Schema[User]:
+    def view(u: User) -> UserVoice:
+        return user_voice(call.tenant, u, call.now())
+
+    return Schema(
+        entity="teamsUserConfiguration",
+        props={
+            "id": Prop(lambda u: u.id),
+            "userPrincipalName": Prop(
+                lambda u: u.user_principal_name, frozenset({"eq", "in", "startswith"})
+            ),
+            "isEnterpriseVoiceEnabled": Prop(lambda u: view(u).enterprise_voice_enabled),
+            "accountType": Prop(lambda u: view(u).account_type),
+        },
+        collections={
+            "featureTypes": CollectionProp(
+                lambda u: [{"$it": f} for f in view(u).feature_types], frozenset({"$it"})
+            ),
+            "telephoneNumbers": CollectionProp(
+                lambda u: [
+                    {
+                        "telephoneNumber": n.telephone_number,
+                        "assignmentCategory": n.assignment_category,
+                    }
+                    for n in view(u).numbers
+                ],
+                frozenset({"telephoneNumber", "assignmentCategory"}),
+            ),
+        },
+    )
+
+
+async def list_user_configurations(call: Call) -> Reply:
+    """A page of user configurations, with ``@odata.nextLink`` while more remain."""
+    settle(call.tenant, call.now())
+    options = parse_options(call.query, call.headers)
+    props = {p: p for p in _CONFIG_PROPS}
+    select = resolve_select(
+        options.select, props, "teamsAdministration.teamsUserConfiguration", _CONFIG_PROPS
+    )
+    predicate = compile_filter(options.filter, _schema(call), True) if options.filter else None
+    after = int(decode_token(options.skiptoken).get("s", 0)) if options.skiptoken else 0
+    page: list[User] = []
+    more = False
+    for user in call.tenant.users_after(after):
+        if predicate is not None and not predicate(user):
+            continue
+        if len(page) == options.top:
+            more = True
+            break
+        page.append(user)
+    body: dict[str, Any] = {"@odata.context": call.context("admin/teams/userConfigurations")}
+    if more:
+        query = {k: v for k, v in call.query.items() if k != "$skiptoken"}
+        query["$skiptoken"] = encode_token({"s": page[-1].seq})
+        body["@odata.nextLink"] = call.url("/admin/teams/userConfigurations", query)
+    body["value"] = [
+        configuration_json(user_voice(call.tenant, u, call.now()), call.tenant.id, select)
+        for u in page
+    ]
+    return Reply(body=body)
+
+
+async def get_user_configuration(call: Call) -> Reply:
+    """One user's configuration, by object id."""
+    settle(call.tenant, call.now())
+    user = call.tenant.find_user(call.params["user"])
+    if user is None:
+        raise not_found(call.params["user"])
+    body = configuration_json(
+        user_voice(call.tenant, user, call.now()), call.tenant.id, _CONFIG_PROPS
+    )
+    return Reply(
+        body={"@odata.context": call.context("admin/teams/userConfigurations/$entity"), **body}
+    )

@@ -1,0 +1,47 @@
+"""Whether a domain is usable for Direct Routing in a tenant (teams-voice-api.md §3, §4).
+
+The gateway FQDN's domain (the FQDN itself or its parent) must be a verified domain of the
+tenant, not ``*.onmicrosoft.com``, with a user whose UPN is on it and whose licence carries
+MCOSTANDARD; and Microsoft needs time to activate it after that ("up to 24 hours"), which is
+the tenant's ``activation_seconds`` knob.
+"""
+
+from __future__ import annotations
+
+from sandbox.catalog.licences import MCOSTANDARD
+from sandbox.directory.model import Domain
+from sandbox.directory.tenant import Tenant
+from sandbox.voice import errors
+
+
+def _registered_domain(tenant: Tenant, fqdn: str) -> Domain | None:
+    name = fqdn.lower()
+    parent = name.split(".", 1)[1] if "." in name else ""
+    for candidate in (name, parent):
+        domain = tenant.find_domain(candidate) if candidate else None
+        if domain is not None:
+            return domain
+    return None
+
+
+def activated_at(tenant: Tenant, fqdn: str) -> float | None:
+    """When the FQDN's domain became (or becomes) usable; ``None`` if it never will as is."""
+    domain = _registered_domain(tenant, fqdn)
+    if domain is None or not domain.is_verified or domain.name.endswith(".onmicrosoft.com"):
+        return None
+    assert domain.verified_at is not None
+    licensed: list[float] = []
+    for user in tenant.users_on_domain(domain.name):
+        for grant in user.licences.values():
+            if MCOSTANDARD.id in grant.enabled_plans():
+                licensed.append(grant.assigned_at)
+    if not licensed:
+        return None
+    return max(domain.verified_at, min(licensed)) + tenant.knobs.activation_seconds
+
+
+def require_activated(tenant: Tenant, fqdn: str, now: float) -> None:
+    """Raise Microsoft's "Can not use the ... domain" unless the domain is active now."""
+    ready = activated_at(tenant, fqdn)
+    if ready is None or ready > now:
+        raise errors.domain_not_configured(fqdn)

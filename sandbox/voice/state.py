@@ -1,0 +1,65 @@
+"""Everything Teams voice holds for one tenant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sandbox.voice.model import (
+    GLOBAL,
+    DialPlan,
+    Grant,
+    NumberAssignment,
+    NumberOperation,
+    PstnGateway,
+    VoiceRoute,
+    VoiceRoutingPolicy,
+)
+
+POLICY_TYPES = ("OnlineVoiceRoutingPolicy", "TenantDialPlan")
+
+
+@dataclass
+class VoiceState:
+    """Dial plans, policies, the Global usage list, gateways, routes, grants and numbers."""
+
+    dial_plans: dict[str, DialPlan] = field(
+        default_factory=lambda: {GLOBAL.lower(): DialPlan(GLOBAL)}
+    )
+    policies: dict[str, VoiceRoutingPolicy] = field(
+        default_factory=lambda: {GLOBAL.lower(): VoiceRoutingPolicy(GLOBAL)}
+    )
+    usages: list[str] = field(default_factory=list)
+    gateways: dict[str, PstnGateway] = field(default_factory=dict)
+    routes: dict[str, VoiceRoute] = field(default_factory=dict)
+    # (user id, policy type) -> the grant history, oldest first.
+    grants: dict[tuple[str, str], list[Grant]] = field(default_factory=dict)
+    numbers: dict[str, NumberAssignment] = field(default_factory=dict)
+    operations: dict[str, NumberOperation] = field(default_factory=dict)
+
+    def effective_policy(self, user_id: str, policy_type: str, now: float) -> str | None:
+        """The identity of the policy in force for a user (``None``: the Global default)."""
+        current: str | None = None
+        for grant in self.grants.get((user_id, policy_type), []):
+            if grant.effective_at <= now:
+                current = grant.policy
+        return current
+
+    def holders(self, policy_type: str, identity: str) -> list[str]:
+        """Users who hold, or are about to hold, the policy (pending grants count)."""
+        key = identity.lower()
+        out = []
+        for (user_id, kind), history in self.grants.items():
+            if kind == policy_type and history and (history[-1].policy or "").lower() == key:
+                out.append(user_id)
+        return out
+
+    def numbers_of(self, user_id: str) -> list[NumberAssignment]:
+        """The numbers assigned to a user."""
+        return [n for n in self.numbers.values() if n.user_id == user_id]
+
+    def forget_user(self, user_id: str) -> None:
+        """A deleted user loses its grants and numbers."""
+        for key in [k for k in self.grants if k[0] == user_id]:
+            del self.grants[key]
+        for number in [n for n, a in self.numbers.items() if a.user_id == user_id]:
+            del self.numbers[number]

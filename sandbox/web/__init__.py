@@ -1,0 +1,1 @@
+"""The sandbox's HTTP surfaces (aiohttp) and the process that serves them."""

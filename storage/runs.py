@@ -1,0 +1,91 @@
+"""Runs (a provisioning or a removal of one tenant) and the state of each of their steps."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+
+class RunKind(StrEnum):
+    """What a run does."""
+
+    PROVISION = "provision"
+    REMOVE = "remove"
+
+
+class RunStatus(StrEnum):
+    """Where a run stands. ``pending``, ``running`` and ``waiting`` are active."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    WAITING = "waiting"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE = (RunStatus.PENDING, RunStatus.RUNNING, RunStatus.WAITING)
+_ACTIVE_SQL = "status IN ('pending', 'running', 'waiting')"
+
+
+class StepStatus(StrEnum):
+    """Where a step stands."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    WAITING = "waiting"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class RunRecord(SQLModel, table=True):
+    """One run; claimed by a runner through its lease, woken at ``next_wake_at``."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        # One active run per tenant, enforced by the database itself.
+        Index(
+            "one_active_run_per_tenant",
+            "tenant_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index("runs_by_wake", "status", "next_wake_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=32)
+    tenant_id: str = Field(foreign_key="tenants.id", max_length=36)
+    kind: str = Field(max_length=16)
+    status: str = Field(default=RunStatus.PENDING.value, max_length=16)
+    requested_by: str = Field(default="", max_length=255)
+    created_at: float
+    updated_at: float
+    finished_at: float | None = None
+    next_wake_at: float | None = None
+    lease_owner: str | None = Field(default=None, max_length=64)
+    lease_expires_at: float | None = None
+    error: str | None = None
+    hint: str | None = None
+    # What the run was planned with (names, domain, zone…), fixed when it was created.
+    plan: str = Field(default="{}")
+
+
+class StepRecord(SQLModel, table=True):
+    """One step of a run."""
+
+    __tablename__ = "steps"
+
+    run_id: str = Field(primary_key=True, foreign_key="runs.id", max_length=32)
+    name: str = Field(primary_key=True, max_length=64)
+    status: str = Field(default=StepStatus.PENDING.value, max_length=16)
+    attempts: int = 0
+    wait_until: float | None = None
+    wait_reason: str | None = None
+    error: str | None = None
+    hint: str | None = None
+    started_at: float | None = None
+    finished_at: float | None = None
+    executed_by: str | None = Field(default=None, max_length=64)

@@ -1,0 +1,92 @@
+"""Credentials encrypted at rest with AES-256-GCM; each ciphertext is bound to its row."""
+
+from __future__ import annotations
+
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from storage.credentials import CredentialRecord
+from storage.keys import key_id
+
+
+class VaultError(Exception):
+    """A stored credential cannot be decrypted (the key changed, or the row was tampered with)."""
+
+
+def _aad(tenant_id: str, purpose: str) -> bytes:
+    # Binding the ciphertext to its tenant and purpose stops a row being copied to another.
+    return f"credential/{tenant_id}/{purpose}".encode()
+
+
+class TokenVault:
+    """Stores, reads and deletes encrypted credentials."""
+
+    def __init__(self, engine: Engine, key: bytes) -> None:
+        self._engine = engine
+        self._aead = AESGCM(key)
+        self._key_id = key_id(key)
+
+    def put(self, tenant_id: str, purpose: str, plaintext: str, now: float) -> None:
+        """Encrypt and store (replacing what was there)."""
+        nonce = secrets.token_bytes(12)
+        ciphertext = self._aead.encrypt(nonce, plaintext.encode(), _aad(tenant_id, purpose))
+        with Session(self._engine) as session:
+            record = session.get(CredentialRecord, (tenant_id, purpose))
+            if record is None:
+                record = CredentialRecord(
+                    tenant_id=tenant_id,
+                    purpose=purpose,
+                    key_id=self._key_id,
+                    nonce=nonce,
+                    ciphertext=ciphertext,
+                    updated_at=now,
+                )
+            else:
+                record.key_id, record.nonce, record.ciphertext = self._key_id, nonce, ciphertext
+                record.updated_at = now
+            session.add(record)
+            session.commit()
+
+    def get(self, tenant_id: str, purpose: str) -> str | None:
+        """The plaintext, or ``None`` if nothing is stored."""
+        with Session(self._engine) as session:
+            record = session.get(CredentialRecord, (tenant_id, purpose))
+            if record is None:
+                return None
+            if record.key_id != self._key_id:
+                raise VaultError(
+                    f"the {purpose} credentials of tenant {tenant_id} were stored with another "
+                    "key; sign in again"
+                )
+            try:
+                plaintext = self._aead.decrypt(
+                    record.nonce, record.ciphertext, _aad(tenant_id, purpose)
+                )
+            except InvalidTag as exc:
+                raise VaultError(
+                    f"the {purpose} credentials of tenant {tenant_id} cannot be decrypted"
+                ) from exc
+        return plaintext.decode()
+
+    def purposes(self, tenant_id: str) -> list[str]:
+        """Which credentials are stored for a tenant."""
+        with Session(self._engine) as session:
+            rows = session.exec(
+                select(CredentialRecord.purpose).where(col(CredentialRecord.tenant_id) == tenant_id)
+            ).all()
+        return sorted(rows)
+
+    def delete(self, tenant_id: str) -> int:
+        """Delete every credential of a tenant; how many there were."""
+        with Session(self._engine) as session:
+            records = session.exec(
+                select(CredentialRecord).where(col(CredentialRecord.tenant_id) == tenant_id)
+            ).all()
+            for record in records:
+                session.delete(record)
+            session.commit()
+        return len(records)

@@ -1,0 +1,290 @@
+"""The provider's authoritative zone: queries over UDP and TCP, RFC 2136 updates with TSIG,
+prerequisites, and secondaries that lag the primary (issue "sandbox, part 2"; RFC 2136, RFC 8945,
+RFC 2308)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+
+import dns.flags
+import dns.rcode
+import dns.rdatatype
+import dns.tsig
+import dns.tsigkeyring
+import dns.update
+import pytest
+
+from tests.support.harness import Harness
+from tests.support.provider_dns import ProviderDns
+
+KDIG = shutil.which("kdig") or "/usr/bin/kdig"
+KNSUPDATE = shutil.which("knsupdate") or "/usr/bin/knsupdate"
+
+
+@pytest.fixture
+def zone(sb: Harness) -> ProviderDns:
+    """The shared sandbox's provider zone."""
+    return ProviderDns(sb.endpoints)
+
+
+@pytest.fixture
+def label() -> str:
+    """A fresh name inside the zone."""
+    return f"t{uuid.uuid4().hex[:10]}.gbr-lon-tgw"
+
+
+def test_the_apex_has_soa_and_one_ns_per_server(zone: ProviderDns) -> None:
+    """SOA and NS at the apex; every server is listed, with its address as glue."""
+    soa = zone.query(zone.zone, "SOA")
+    assert soa.flags & dns.flags.AA
+    assert soa.answer[0].rdtype == dns.rdatatype.SOA
+    ns = zone.query(zone.zone, "NS", server=1)
+    assert len(ns.answer[0]) == len(zone.servers)
+    assert len(ns.additional) == len(zone.servers)
+
+
+def test_configured_sbc_targets_answer_a_and_aaaa(zone: ProviderDns) -> None:
+    """The regions' SBC targets come from the configuration."""
+    a = zone.query(zone.fqdn("sbc.gbr-lon-tgw"), "A")
+    assert a.answer[0][0].to_text() == "192.0.2.10"
+    aaaa = zone.query(zone.fqdn("sbc.gbr-lon-tgw"), "AAAA", tcp=True)
+    assert aaaa.answer[0][0].to_text() == "2001:db8::10"
+
+
+def test_a_signed_update_is_applied_on_the_primary(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 with TSIG (HMAC-SHA256): NOERROR, signed answer, record served."""
+    response = zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"MS=ms12345678"'))
+    assert response.rcode() == dns.rcode.NOERROR
+    assert response.had_tsig
+    assert zone.txt(zone.fqdn(label)) == ["MS=ms12345678"]
+
+
+def test_cname_answers_follow_the_chain_inside_the_zone(zone: ProviderDns, label: str) -> None:
+    """A tenant's SBC name is a CNAME to its region's target; A queries chase it."""
+    zone.update(lambda u: u.replace(zone.fqdn(label), 300, "CNAME", zone.fqdn("sbc.gbr-lon-tgw")))
+    response = zone.query(zone.fqdn(label), "A")
+    assert [r.rdtype for r in response.answer] == [dns.rdatatype.CNAME, dns.rdatatype.A]
+
+
+def test_each_change_bumps_the_serial_and_no_op_updates_do_not(
+    zone: ProviderDns, label: str
+) -> None:
+    """The SOA serial moves with every applied change."""
+
+    def serial() -> int:
+        return int(zone.query(zone.zone, "SOA").answer[0][0].serial)
+
+    before = serial()
+    zone.update(lambda u: u.add(zone.fqdn(label), 300, "TXT", '"one"'))
+    assert serial() == before + 1
+    zone.update(lambda u: u.add(zone.fqdn(label), 300, "TXT", '"one"'))
+    assert serial() == before + 1
+
+
+def test_nxdomain_carries_the_soa_with_the_negative_ttl(zone: ProviderDns) -> None:
+    """RFC 2308 §3: the authority SOA's TTL is min(SOA TTL, MINIMUM) = 300 here."""
+    response = zone.query(zone.fqdn(f"nope-{uuid.uuid4().hex}"), "TXT")
+    assert response.rcode() == dns.rcode.NXDOMAIN
+    soa = response.authority[0]
+    assert soa.rdtype == dns.rdatatype.SOA
+    assert soa.ttl == min(3600, soa[0].minimum) == 300
+
+
+def test_nodata_for_an_existing_name_has_the_soa_too(zone: ProviderDns) -> None:
+    """A name that exists without the asked type answers NOERROR with no records."""
+    response = zone.query(zone.fqdn("sbc.gbr-lon-tgw"), "TXT")
+    assert response.rcode() == dns.rcode.NOERROR
+    assert response.answer == []
+    assert response.authority[0].rdtype == dns.rdatatype.SOA
+
+
+def test_names_outside_the_zone_are_refused(zone: ProviderDns) -> None:
+    """An authoritative-only server refuses other zones."""
+    assert zone.query("example.com.", "A").rcode() == dns.rcode.REFUSED
+
+
+def test_an_unsigned_update_is_refused(zone: ProviderDns, label: str) -> None:
+    """Updates must be signed with the zone's key."""
+    response = zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"x"'), keyring=None)
+    assert response.rcode() == dns.rcode.REFUSED
+    assert zone.txt(zone.fqdn(label)) == []
+
+
+def test_a_wrongly_signed_update_is_notauth_badsig(zone: ProviderDns, label: str) -> None:
+    """RFC 8945 §5.3.2: NOTAUTH with TSIG error BADSIG; dnspython raises PeerBadSignature."""
+    wrong = dns.tsigkeyring.from_text(
+        {zone.key_name: (zone.algorithm, "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2")}
+    )
+    with pytest.raises(dns.tsig.PeerBadSignature):
+        zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"x"'), keyring=wrong)
+    assert zone.txt(zone.fqdn(label)) == []
+
+
+def test_an_update_signed_with_an_unknown_key_is_notauth_badkey(
+    zone: ProviderDns, label: str
+) -> None:
+    """RFC 8945 §5.3.2: BADKEY for a key name the server does not know."""
+    stranger = dns.tsigkeyring.from_text(
+        {"stranger.": (zone.algorithm, "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2")}
+    )
+    with pytest.raises(dns.tsig.PeerBadKey):
+        zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"x"'), keyring=stranger)
+
+
+def test_updates_sent_to_a_secondary_are_refused(zone: ProviderDns, label: str) -> None:
+    """Updates go to the primary."""
+    response = zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"x"'), server=1)
+    assert response.rcode() == dns.rcode.REFUSED
+
+
+def test_an_update_for_another_zone_is_notauth(sb: Harness) -> None:
+    """RFC 2136 §3.1.1: the server is not authoritative for the zone named."""
+    other = ProviderDns(sb.endpoints)
+    other.zone = "example.org"
+    response = other.update(lambda u: u.replace("x.example.org.", 300, "TXT", '"x"'))
+    assert response.rcode() == dns.rcode.NOTAUTH
+
+
+def test_prerequisite_name_in_use_is_honoured(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.4.4: "name is in use", else NXDOMAIN; nothing is changed."""
+
+    def build(u: dns.update.UpdateMessage) -> None:
+        u.present(zone.fqdn(label))
+        u.add(zone.fqdn(label), 300, "TXT", '"x"')
+
+    assert zone.update(build).rcode() == dns.rcode.NXDOMAIN
+    assert zone.txt(zone.fqdn(label)) == []
+
+
+def test_prerequisite_name_not_in_use_is_honoured(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.4.5: "name is not in use", else YXDOMAIN."""
+    zone.update(lambda u: u.add(zone.fqdn(label), 300, "TXT", '"first"'))
+
+    def build(u: dns.update.UpdateMessage) -> None:
+        u.absent(zone.fqdn(label))
+        u.add(zone.fqdn(label), 300, "TXT", '"second"')
+
+    assert zone.update(build).rcode() == dns.rcode.YXDOMAIN
+    assert zone.txt(zone.fqdn(label)) == ["first"]
+
+
+def test_prerequisite_rrset_exists_is_honoured(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.4.1 (value independent), else NXRRSET."""
+
+    def build(u: dns.update.UpdateMessage) -> None:
+        u.present(zone.fqdn(label), "TXT")
+        u.add(zone.fqdn(label), 300, "A", "192.0.2.1")
+
+    assert zone.update(build).rcode() == dns.rcode.NXRRSET
+
+
+def test_prerequisite_rrset_does_not_exist_is_honoured(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.4.3: "RRset does not exist", else YXRRSET."""
+    zone.update(lambda u: u.add(zone.fqdn(label), 300, "TXT", '"x"'))
+
+    def build(u: dns.update.UpdateMessage) -> None:
+        u.absent(zone.fqdn(label), "TXT")
+        u.add(zone.fqdn(label), 300, "TXT", '"y"')
+
+    assert zone.update(build).rcode() == dns.rcode.YXRRSET
+    assert zone.txt(zone.fqdn(label)) == ["x"]
+
+
+def test_prerequisite_rrset_with_values_is_honoured(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.4.2 (value dependent): the RRset must match exactly, else NXRRSET."""
+    zone.update(lambda u: u.add(zone.fqdn(label), 300, "TXT", '"x"'))
+
+    def replace_if(expected: str) -> int:
+        def build(u: dns.update.UpdateMessage) -> None:
+            u.present(zone.fqdn(label), "TXT", f'"{expected}"')
+            u.replace(zone.fqdn(label), 300, "TXT", '"z"')
+
+        return int(zone.update(build).rcode())
+
+    assert replace_if("wrong") == dns.rcode.NXRRSET
+    assert replace_if("x") == dns.rcode.NOERROR
+    assert zone.txt(zone.fqdn(label)) == ["z"]
+
+
+def test_deleting_a_name_removes_all_its_records(zone: ProviderDns, label: str) -> None:
+    """RFC 2136 §2.5.3: delete all RRsets from a name."""
+
+    def add_two(u: dns.update.UpdateMessage) -> None:
+        u.add(zone.fqdn(label), 300, "TXT", '"x"')
+        u.add(zone.fqdn(label), 300, "A", "192.0.2.9")
+
+    zone.update(add_two)
+    zone.update(lambda u: u.delete(zone.fqdn(label)))
+    assert zone.query(zone.fqdn(label), "A").rcode() == dns.rcode.NXDOMAIN
+
+
+def test_large_answers_are_truncated_over_udp_and_complete_over_tcp(
+    zone: ProviderDns, label: str
+) -> None:
+    """Answers beyond 512 bytes set TC over plain UDP; TCP carries them whole."""
+
+    def add_many(u: dns.update.UpdateMessage) -> None:
+        for i in range(12):
+            u.add(zone.fqdn(label), 300, "TXT", f'"{i:03d}{"x" * 60}"')
+
+    zone.update(add_many)
+    udp = zone.query(zone.fqdn(label), "TXT", use_edns=False)
+    assert udp.flags & dns.flags.TC
+    tcp = zone.query(zone.fqdn(label), "TXT", tcp=True)
+    assert len(tcp.answer[0]) == 12
+
+
+def test_secondaries_serve_changes_after_the_propagation_delay(private_sandbox: Harness) -> None:
+    """Secondaries apply the primary's updates after the configured delay."""
+    sb = private_sandbox
+    zone = ProviderDns(sb.endpoints)
+    sb.control.patch("/knobs", json={"dns_propagation_seconds": 120})
+    zone.update(lambda u: u.replace(zone.fqdn("lagging"), 300, "TXT", '"v1"'))
+    assert zone.txt(zone.fqdn("lagging"), server=0) == ["v1"]
+    assert all(zone.txt(zone.fqdn("lagging"), server=i) == [] for i in range(1, len(zone.servers)))
+    sb.advance_clock(119)
+    assert zone.txt(zone.fqdn("lagging"), server=1) == []
+    sb.advance_clock(1)
+    assert all(zone.txt(zone.fqdn("lagging"), server=i) == ["v1"] for i in range(len(zone.servers)))
+    dump = sb.control.get("/dns/zone").json()
+    assert dump["primary"]["serial"] == dump["secondary"]["serial"]
+
+
+def _kdig(zone: ProviderDns, *args: str) -> str:
+    host, port = zone.servers[0]
+    result = subprocess.run(
+        [KDIG, f"@{host}", "-p", str(port), *args],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_kdig_queries_over_udp_and_tcp(zone: ProviderDns, label: str) -> None:
+    """Knot's kdig is a client the zone must satisfy (knot-dnsutils)."""
+    zone.update(lambda u: u.replace(zone.fqdn(label), 300, "TXT", '"MS=ms87654321"'))
+    assert _kdig(zone, "+short", zone.fqdn(label), "TXT").strip() == '"MS=ms87654321"'
+    assert _kdig(zone, "+tcp", "+short", zone.fqdn(label), "TXT").strip() == '"MS=ms87654321"'
+    assert "status: NXDOMAIN" in _kdig(zone, zone.fqdn("missing-" + label), "TXT")
+
+
+def test_knsupdate_with_tsig_updates_the_zone(zone: ProviderDns, label: str) -> None:
+    """Knot's knsupdate sends a TSIG-signed update the primary applies."""
+    host, port = zone.servers[0]
+    script = (
+        f"server {host} {port}\nzone {zone.zone}.\n"
+        f'update add {zone.fqdn(label)} 300 TXT "by-knsupdate"\nsend\nquit\n'
+    )
+    subprocess.run(
+        [KNSUPDATE, "-y", f"{zone.algorithm}:{zone.key_name}:{zone.secret}"],
+        input=script,
+        text=True,
+        capture_output=True,
+        timeout=20,
+        check=True,
+    )
+    assert zone.txt(zone.fqdn(label)) == ["by-knsupdate"]

@@ -1,0 +1,297 @@
+"""Graph's Teams telephony (teams-voice-api.md §2): user configurations, number assignment
+operations, policy user assignments."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from tests.support.harness import Graph, Harness, SeededTenant
+
+NUMBERS = "/admin/teams/telephoneNumberManagement"
+
+
+def _phone_user(sb: Harness, tenant: SeededTenant) -> dict[str, Any]:
+    user: dict[str, Any] = next(
+        u
+        for u in sb.state(tenant)["users"]
+        if "ENTERPRISEPREMIUM" in u["licenses"] and not u["roles"]
+    )
+    return user
+
+
+def _routing_policy(sb: Harness, tenant: SeededTenant) -> None:
+    """Create the ``Callroute-E164`` voice routing policy through the Teams admin API."""
+    teams = sb.teams(tenant)
+    teams.put(
+        "/Skype.Policy/configurations/OnlinePstnUsages/configuration/Global", json={"Usage": ["U"]}
+    )
+    response = teams.post(
+        "/Skype.Policy/configurations/OnlineVoiceRoutingPolicy",
+        json={"Identity": "Callroute-E164", "OnlinePstnUsages": ["U"]},
+    )
+    assert response.status_code == 201, response.text
+
+
+def _wait(graph: Graph, location: str) -> dict[str, Any]:
+    for _ in range(50):
+        body: dict[str, Any] = graph.get(location).json()
+        if body["status"] in ("succeeded", "failed"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError("the operation never finished")
+
+
+def _assign(graph: Graph, user_id: str, number: str) -> str:
+    response = graph.post(
+        f"{NUMBERS}/numberAssignments/assignNumber",
+        json={
+            "telephoneNumber": number,
+            "assignmentTargetId": user_id,
+            "numberType": "directRouting",
+            "assignmentCategory": "primary",
+        },
+    )
+    assert response.status_code == 202, response.text
+    assert response.content == b""
+    location: str = response.headers["Location"]
+    return location
+
+
+def test_user_configurations_are_paged(sb: Harness, admin_graph: Graph) -> None:
+    """§2: ``GET /admin/teams/userConfigurations`` with ``$top`` and ``@odata.nextLink``."""
+    body = admin_graph.get("/admin/teams/userConfigurations?$top=10").json()
+    ids = [c["id"] for c in body["value"]]
+    while "@odata.nextLink" in body:
+        body = admin_graph.get(body["@odata.nextLink"]).json()
+        ids.extend(c["id"] for c in body["value"])
+    assert len(ids) == len(set(ids)) == 31
+
+
+def test_a_user_configuration_has_the_documented_fields(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: ``accountType, effectivePolicyAssignments, featureTypes, isEnterpriseVoiceEnabled,
+    telephoneNumbers, userPrincipalName, tenantId``."""
+    user = _phone_user(sb, tenant)
+    config = admin_graph.get(f"/admin/teams/userConfigurations/{user['id']}").json()
+    assert config["userPrincipalName"] == user["userPrincipalName"]
+    assert config["tenantId"] == tenant.id
+    assert config["accountType"] == "user"
+    assert "PhoneSystem" in config["featureTypes"]
+    assert config["isEnterpriseVoiceEnabled"] is False
+    assert config["telephoneNumbers"] == []
+    kinds = {
+        a["policyType"]: a["policyAssignment"]["displayName"]
+        for a in config["effectivePolicyAssignments"]
+    }
+    assert kinds == {"OnlineVoiceRoutingPolicy": "Global", "TenantDialPlan": "Global"}
+
+
+def test_user_configurations_filter_by_feature(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: ``$filter`` on user configurations (here: Teams Phone holders)."""
+    phone = admin_graph.get(
+        "/admin/teams/userConfigurations?$top=999&$filter=featureTypes/any(f:f eq 'PhoneSystem')"
+    ).json()["value"]
+    assert len(phone) == 20
+
+
+def test_assign_number_runs_as_an_operation_and_enables_voice(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: 202 + ``Location`` of an operation; §3: assigning turns Enterprise Voice on."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"number_operation_seconds": 30})
+    user = _phone_user(sb, tenant)
+    location = _assign(admin_graph, user["id"], "14255550123")
+    assert "/operations('" in location
+    assert admin_graph.get(location).json()["status"] == "running"
+    sb.advance_clock(30)
+    operation = admin_graph.get(location).json()
+    assert operation["status"] == "succeeded"
+    assert operation["numbers"][0]["telephoneNumber"] == "+14255550123"
+    config = admin_graph.get(f"/admin/teams/userConfigurations/{user['id']}").json()
+    assert config["isEnterpriseVoiceEnabled"] is True
+    assert config["telephoneNumbers"] == [
+        {"telephoneNumber": "+14255550123", "assignmentCategory": "primary"}
+    ]
+    listed = admin_graph.get(
+        f"{NUMBERS}/numberAssignments?$filter=assignmentTargetId eq '{user['id']}'"
+    ).json()["value"]
+    assert [n["telephoneNumber"] for n in listed] == ["+14255550123"]
+    assert listed[0]["numberType"] == "directRouting"
+
+
+def test_unassign_number_turns_voice_off(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§3: removing the number sets Enterprise Voice off."""
+    user = _phone_user(sb, tenant)
+    _wait(admin_graph, _assign(admin_graph, user["id"], "+14255550124"))
+    response = admin_graph.post(
+        f"{NUMBERS}/numberAssignments/unassignNumber",
+        json={"telephoneNumber": "+14255550124", "numberType": "directRouting"},
+    )
+    assert response.status_code == 202
+    assert _wait(admin_graph, response.headers["Location"])["status"] == "succeeded"
+    config = admin_graph.get(f"/admin/teams/userConfigurations/{user['id']}").json()
+    assert config["isEnterpriseVoiceEnabled"] is False
+
+
+def test_a_user_without_teams_phone_gets_a_failed_operation(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """Numbers need a Teams Phone (MCOEV) licence; the failure is in the operation."""
+    unlicensed = sb.state(tenant)["users"][-1]
+    operation = _wait(admin_graph, _assign(admin_graph, unlicensed["id"], "+14255550125"))
+    assert operation["status"] == "failed"
+    assert "not licensed for Teams Phone" in operation["numbers"][0]["statusDetail"]
+
+
+def test_a_number_of_another_user_cannot_be_assigned(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """One number, one user."""
+    phone = [u for u in sb.state(tenant)["users"] if "ENTERPRISEPREMIUM" in u["licenses"]]
+    _wait(admin_graph, _assign(admin_graph, phone[0]["id"], "+14255550126"))
+    operation = _wait(admin_graph, _assign(admin_graph, phone[1]["id"], "+14255550126"))
+    assert operation["status"] == "failed"
+    assert "already assigned" in operation["numbers"][0]["statusDetail"]
+
+
+def test_a_malformed_number_is_a_400(sb: Harness, tenant: SeededTenant, admin_graph: Graph) -> None:
+    """Numbers are E.164 (with or without '+')."""
+    user = _phone_user(sb, tenant)
+    response = admin_graph.post(
+        f"{NUMBERS}/numberAssignments/assignNumber",
+        json={
+            "telephoneNumber": "call me",
+            "assignmentTargetId": user["id"],
+            "numberType": "directRouting",
+        },
+    )
+    assert response.status_code == 400
+
+
+def test_policy_ids_come_from_get_policy_id(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: ``getPolicyId(type='…',name='…')`` → ``{"value": [{"name": "Tag:…", "policyId"}]}``."""
+    _routing_policy(sb, tenant)
+    body = admin_graph.get(
+        "/admin/teams/policy/getPolicyId(type='OnlineVoiceRoutingPolicy',name='Callroute-E164')"
+    ).json()
+    assert body["value"][0]["name"] == "Tag:Callroute-E164"
+    assert body["value"][0]["policyId"]
+    missing = admin_graph.get(
+        "/admin/teams/policy/getPolicyId(type='OnlineVoiceRoutingPolicy',name='Nope')"
+    )
+    assert missing.status_code == 404
+
+
+def test_policy_user_assignment_grants_and_unassign_returns_to_global(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: ``userAssignments/assign`` → 204 (applied after the grant delay); ``unassign``."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"grant_delay_seconds": 30})
+    _routing_policy(sb, tenant)
+    policy_id = admin_graph.get(
+        "/admin/teams/policy/getPolicyId(type='OnlineVoiceRoutingPolicy',name='Callroute-E164')"
+    ).json()["value"][0]["policyId"]
+    user = _phone_user(sb, tenant)
+    entry = {
+        "@odata.type": "#microsoft.graph.teamsAdministration.teamsPolicyUserAssignment",
+        "userId": user["id"],
+        "policyType": "OnlineVoiceRoutingPolicy",
+    }
+    assert (
+        admin_graph.post(
+            "/admin/teams/policy/userAssignments/assign",
+            json={"value": [{**entry, "policyId": policy_id}]},
+        ).status_code
+        == 204
+    )
+
+    def effective() -> str:
+        config = admin_graph.get(f"/admin/teams/userConfigurations/{user['id']}").json()
+        return str(
+            next(
+                a["policyAssignment"]["displayName"]
+                for a in config["effectivePolicyAssignments"]
+                if a["policyType"] == "OnlineVoiceRoutingPolicy"
+            )
+        )
+
+    assert effective() == "Global"
+    sb.advance_clock(30)
+    assert effective() == "Callroute-E164"
+    assert (
+        admin_graph.post(
+            "/admin/teams/policy/userAssignments/unassign", json={"value": [entry]}
+        ).status_code
+        == 204
+    )
+    sb.advance_clock(30)
+    assert effective() == "Global"
+
+
+def test_policy_assignment_checks_every_entry_first(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """Bad input answers 4xx and changes nothing."""
+    user = _phone_user(sb, tenant)
+    response = admin_graph.post(
+        "/admin/teams/policy/userAssignments/assign",
+        json={
+            "value": [
+                {
+                    "userId": user["id"],
+                    "policyType": "OnlineVoiceRoutingPolicy",
+                    "policyId": "garbage",
+                }
+            ]
+        },
+    )
+    assert response.status_code == 400
+    unknown_type = admin_graph.post(
+        "/admin/teams/policy/userAssignments/assign",
+        json={
+            "value": [{"userId": user["id"], "policyType": "TeamsMeetingPolicy", "policyId": "x"}]
+        },
+    )
+    assert unknown_type.status_code == 400
+
+
+def test_teams_endpoints_need_a_teams_role(sb: Harness, tenant: SeededTenant) -> None:
+    """§2 permissions, delegated: the scope and a Teams administrator role."""
+    upn = sb.state(tenant)["users"][-1]["userPrincipalName"]
+    sb.control.patch(f"/tenants/{tenant.id}/users/{upn}", json={"roles": ["User Administrator"]})
+    graph = sb.graph(tenant, upn)
+    assert graph.get("/admin/teams/userConfigurations").status_code == 403
+
+
+def test_resource_accounts_show_their_number_and_no_routing_policy(sb: Harness) -> None:
+    """Resource accounts carry line URIs without a voice routing policy."""
+    tenant = sb.make_tenant(users=3, resource_accounts=1)
+    graph = sb.graph(tenant)
+    configs = graph.get(
+        "/admin/teams/userConfigurations?$filter=accountType eq 'resourceAccount'"
+    ).json()["value"]
+    assert len(configs) == 1
+    assert configs[0]["isEnterpriseVoiceEnabled"] is True
+    assert configs[0]["telephoneNumbers"]
+    numbers = graph.get(f"{NUMBERS}/numberAssignments").json()["value"]
+    assert numbers[0]["assignmentStatus"] == "voiceApplicationAssigned"
+
+
+def test_one_number_assignment_is_readable_by_id(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """§2: ``GET …/numberAssignments/{id}`` (the number without '+')."""
+    user = _phone_user(sb, tenant)
+    _wait(admin_graph, _assign(admin_graph, user["id"], "+14255550127"))
+    found = admin_graph.get(f"{NUMBERS}/numberAssignments/14255550127").json()
+    assert found["telephoneNumber"] == "+14255550127"
+    assert found["assignmentTargetId"] == user["id"]
+    assert admin_graph.get(f"{NUMBERS}/numberAssignments/19995550100").status_code == 404

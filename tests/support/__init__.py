@@ -1,0 +1,1 @@
+"""Helpers of the test suite: servers started for tests, and drivers of browser pages."""

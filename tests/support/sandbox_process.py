@@ -1,0 +1,110 @@
+"""Starts ``python app.py sandbox`` as a child process and reads its endpoints line."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.support.processes import stop
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class SandboxEndpoints:
+    """What the sandbox printed on start."""
+
+    authority: str
+    graph: str
+    ca_file: str
+    control: str
+    login_page: str
+    raw: dict[str, Any]
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A client context that trusts the sandbox's CA (and nothing else)."""
+        return ssl.create_default_context(cafile=self.ca_file)
+
+    @property
+    def teams_admin(self) -> str:
+        """Base URL of the Teams admin API."""
+        return str(self.raw["teams_admin"])
+
+    @property
+    def zone(self) -> str:
+        """The provider's zone."""
+        return str(self.raw["zone"])
+
+    @property
+    def dns_servers(self) -> list[tuple[str, int]]:
+        """The zone's authoritative servers, primary first."""
+        dns = self.raw["dns"]
+        return [_host_port(s) for s in [dns["primary"], *dns["secondaries"]]]
+
+    @property
+    def tsig(self) -> dict[str, str]:
+        """``name``, ``algorithm`` and ``secret`` of the update key."""
+        return dict(self.raw["tsig"])
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    return host, int(port)
+
+
+@contextmanager
+def running_sandbox(
+    data_dir: Path, *args: str, timeout: float = 30.0
+) -> Iterator[tuple[SandboxEndpoints, subprocess.Popen[str]]]:
+    """Run a sandbox until the block ends; its stderr goes to ``data_dir/stderr.log``."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    stderr = (data_dir / "stderr.log").open("w")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py"), "sandbox", "--data-dir", str(data_dir), *args],
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        assert proc.stdout is not None
+        selector = selectors.DefaultSelector()
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        line = ""
+        while not line:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"the sandbox did not start: {(data_dir / 'stderr.log').read_text()}"
+                )
+            if selector.select(timeout=0.2):
+                line = proc.stdout.readline()
+        raw = json.loads(line)
+        yield (
+            SandboxEndpoints(
+                raw["authority"],
+                raw["graph"],
+                raw["ca_file"],
+                raw["control"],
+                raw["login_page"],
+                raw,
+            ),
+            proc,
+        )
+    finally:
+        stop(proc)
+        if proc.stdout is not None:
+            proc.stdout.close()
+        stderr.close()
