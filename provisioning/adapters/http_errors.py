@@ -9,7 +9,7 @@ import httpx
 
 from provisioning.errors import ErrorKind, ServiceError
 
-_TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
+TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -48,7 +48,7 @@ def error_from_response(service: str, response: httpx.Response) -> ServiceError:
         body = None
     code, message = _message(body, response.text[:600] or response.reason_phrase)
     status = response.status_code
-    if status in _TRANSIENT:
+    if status in TRANSIENT_STATUSES:
         kind = ErrorKind.TRANSIENT
     elif status == 401:
         kind = ErrorKind.UNAUTHENTICATED

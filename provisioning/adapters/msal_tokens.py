@@ -13,7 +13,13 @@ from typing import Any
 
 import httpx
 import msal
+from msal.exceptions import MsalServiceError
 
+from provisioning.adapters.http_errors import (
+    TRANSIENT_STATUSES,
+    error_from_transport,
+    retry_after,
+)
 from provisioning.errors import ErrorKind, ServiceError
 from provisioning.ports.clock import Clock
 from provisioning.ports.identity import Purpose
@@ -48,11 +54,12 @@ def msal_app(
     settings: Settings, tenant: str, cache: msal.SerializableTokenCache, client: httpx.Client
 ) -> msal.ConfidentialClientApplication:
     """A confidential client for ``tenant`` (a GUID, or ``organizations`` for sign-in)."""
+    authority = f"{settings.authority_host.rstrip('/')}/{tenant}"
     try:
         return msal.ConfidentialClientApplication(
             settings.microsoft_app_id,
             client_credential=settings.microsoft_app_password.get_secret_value(),
-            authority=f"{settings.authority_host.rstrip('/')}/{tenant}",
+            authority=authority,
             # The authority is configured, never discovered (the sandbox is not a known host).
             instance_discovery=False,
             azure_region=False,
@@ -60,13 +67,36 @@ def msal_app(
             token_cache=cache,
         )
     except ValueError as exc:
-        raise ServiceError(
-            SERVICE,
-            ErrorKind.UNAUTHENTICATED,
-            f"The sign-in authority for {tenant} is not usable: {exc}",
-        ) from exc
-    except httpx.HTTPError as exc:
+        raise _discovery_failure(client, authority, tenant, exc) from exc
+    except (httpx.HTTPError, MsalServiceError) as exc:
+        # The discovery document could not be fetched (reset, timeout, 5xx): try again later.
         raise ServiceError(SERVICE, ErrorKind.TRANSIENT, str(exc)) from exc
+
+
+def _discovery_failure(
+    client: httpx.Client, authority: str, tenant: str, exc: ValueError
+) -> ServiceError:
+    """Tell a throttled discovery from a tenant that is gone.
+
+    msal reports every 4xx answer of the discovery document, 429 included, as a bad authority,
+    so the document is asked for once more to see which it was.
+    """
+    try:
+        response = client.get(f"{authority}/v2.0/.well-known/openid-configuration")
+    except httpx.HTTPError as probe:
+        return error_from_transport(SERVICE, probe)
+    if response.is_success or response.status_code in TRANSIENT_STATUSES:
+        return ServiceError(
+            SERVICE,
+            ErrorKind.TRANSIENT,
+            f"The sign-in service was busy: {exc}",
+            retry_after=retry_after(response),
+        )
+    return ServiceError(
+        SERVICE,
+        ErrorKind.UNAUTHENTICATED,
+        f"The sign-in authority for {tenant} is not usable: {exc}",
+    )
 
 
 @dataclass

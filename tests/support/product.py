@@ -163,6 +163,17 @@ class Product:
             )
 
 
+def alike_tenant(sb: Harness, seed: int = 11) -> SeededTenant:
+    """A small tenant with another provider's setup; tenants seeded by it differ only by name."""
+    return sb.make_tenant(
+        seed=seed,
+        users=8,
+        teams_phone_share=0.5,
+        free_seats={"MCOSTANDARD": 1},
+        other_provider={"name": "Fabrikam Voice", "users": 2},
+    )
+
+
 def normalised(tenant: SeededTenant, found: set[str]) -> set[str]:
     """``found`` with the tenant's own name replaced, to compare tenants seeded alike."""
     prefix = tenant.domain.split(".")[0]

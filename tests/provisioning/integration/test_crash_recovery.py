@@ -15,7 +15,7 @@ from provisioning.steps.provision import PROVISIONING
 from storage.ledger import LedgerStatus
 from storage.runs import RunKind, RunStatus
 from tests.support.harness import Harness, SeededTenant
-from tests.support.product import Product, facts, normalised
+from tests.support.product import Product, alike_tenant, facts, normalised
 
 # Steps that record an intent before they create something can also die in between.
 INTENDING = (
@@ -46,35 +46,6 @@ def product(sb: Harness, tmp_path: Path) -> Iterator[Product]:
     installed.close()
 
 
-def _tenant(sb: Harness) -> SeededTenant:
-    return sb.make_tenant(
-        seed=11,
-        users=8,
-        teams_phone_share=0.5,
-        free_seats={"MCOSTANDARD": 1},
-        other_provider={"name": "Fabrikam Voice", "users": 2},
-    )
-
-
-@pytest.fixture(scope="module")
-def uninterrupted(_shared_harness: Harness, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    """What an uninterrupted provisioning adds to a tenant seeded like the others."""
-    import asyncio
-
-    sb = _shared_harness
-    product = Product.create(sb, f"sqlite:///{tmp_path_factory.mktemp('ref') / 'bot.db'}")
-    try:
-        tenant = _tenant(sb)
-        before = facts(sb, tenant)
-        product.onboard(tenant)
-        run = asyncio.run(product.converge(product.start(tenant)))
-        assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-        return normalised(tenant, facts(sb, tenant) - before)
-    finally:
-        product.close()
-        sb.cleanup()
-
-
 def _crash(product: Product, tenant: SeededTenant, crash: CrashPoint, log: Path) -> str:
     """Start a provisioning run and a runner process that dies at ``crash``."""
     product.onboard(tenant)
@@ -90,7 +61,7 @@ async def test_a_run_killed_at_a_step_boundary_converges_after_a_restart(
     sb: Harness, product: Product, uninterrupted: set[str], crash: CrashPoint, tmp_path: Path
 ) -> None:
     """Same final state as an uninterrupted run; every object exactly once in the ledger."""
-    tenant = _tenant(sb)
+    tenant = alike_tenant(sb)
     before = facts(sb, tenant)
     run_id = _crash(product, tenant, crash, tmp_path / "runner.log")
 
@@ -113,7 +84,7 @@ async def test_removal_after_an_interruption_leaves_nothing_of_ours(
     sb: Harness, product: Product, crash: CrashPoint, tmp_path: Path
 ) -> None:
     """The admin removes the integration after a crash mid-provisioning: all of it goes."""
-    tenant = _tenant(sb)
+    tenant = alike_tenant(sb)
     before = facts(sb, tenant)
     provisioning = _crash(product, tenant, crash, tmp_path / "runner.log")
 

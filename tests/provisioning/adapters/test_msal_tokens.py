@@ -1,0 +1,83 @@
+"""Tokens from the stored sign-ins through real msal against the sandbox's Entra ID: failures
+of Microsoft's sign-in service are worth retrying, a missing sign-in is not."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from provisioning.adapters.msal_tokens import MsalTokens, http_client
+from provisioning.errors import ErrorKind, ServiceError
+from provisioning.ports.identity import Purpose
+from tests.support.harness import Harness, SeededTenant
+from tests.support.product import Product
+
+
+@pytest.fixture
+def product(sb: Harness, tmp_path: Path) -> Iterator[Product]:
+    """The product wired to the shared sandbox."""
+    installed = Product.create(sb, f"sqlite:///{tmp_path / 'bot.db'}")
+    yield installed
+    installed.close()
+
+
+@pytest.fixture
+def tenant(sb: Harness, product: Product) -> SeededTenant:
+    """A tenant whose admin has signed in to Graph."""
+    seeded = sb.make_tenant(users=2)
+    product.sign_in(seeded, Purpose.GRAPH)
+    return seeded
+
+
+@pytest.fixture
+def tokens(product: Product, tenant: SeededTenant) -> Iterator[MsalTokens]:
+    """The tenant's token source, as the runner opens it."""
+    runtime = product.runtime
+    with http_client(runtime.settings) as client:
+        yield MsalTokens(tenant.id, runtime.settings, runtime.vault, runtime.clock, client)
+
+
+async def test_a_graph_token_comes_from_the_stored_sign_in(tokens: MsalTokens) -> None:
+    """research/graph-entra.md §2: the refresh token in the cache buys a new access token."""
+    token = await tokens.access_token(Purpose.GRAPH)
+    assert token.count(".") == 2
+
+
+@pytest.mark.parametrize("operation", ["discovery", "token"])
+@pytest.mark.parametrize("kind", ["429", "503", "reset"])
+async def test_a_failing_sign_in_service_is_a_transient_error(
+    sb: Harness, tokens: MsalTokens, operation: str, kind: str
+) -> None:
+    """A failed discovery or token call is retried later; the next attempt succeeds."""
+    sb.add_fault(kind=kind, service="entra", operation=operation, nth=1, retry_after=1)
+    with pytest.raises(ServiceError) as failed:
+        await tokens.access_token(Purpose.GRAPH)
+    assert failed.value.kind == ErrorKind.TRANSIENT
+    # msal keeps answering a throttled call from memory until its Retry-After has passed.
+    await asyncio.sleep(1.1)
+    assert await tokens.access_token(Purpose.GRAPH)
+
+
+async def test_a_purpose_nobody_signed_in_for_asks_for_that_sign_in(tokens: MsalTokens) -> None:
+    """No Teams admin sign-in yet: the admin is told which sign-in is missing."""
+    with pytest.raises(ServiceError) as failed:
+        await tokens.access_token(Purpose.TEAMS_ADMIN)
+    assert failed.value.kind == ErrorKind.UNAUTHENTICATED
+    assert "second (Teams admin) sign-in" in failed.value.message
+
+
+async def test_a_tenant_that_is_gone_asks_for_a_sign_in(
+    sb: Harness, product: Product, tenant: SeededTenant
+) -> None:
+    """Entra no longer knows the tenant (400 on discovery): retrying will not help."""
+    sb.control.delete(f"/tenants/{tenant.id}")
+    runtime = product.runtime
+    with http_client(runtime.settings) as client:
+        tokens = MsalTokens(tenant.id, runtime.settings, runtime.vault, runtime.clock, client)
+        with pytest.raises(ServiceError) as failed:
+            await tokens.access_token(Purpose.GRAPH)
+    assert failed.value.kind == ErrorKind.UNAUTHENTICATED
+    assert "is not usable" in failed.value.message
