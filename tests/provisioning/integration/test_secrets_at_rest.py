@@ -62,7 +62,8 @@ def test_no_token_or_secret_is_readable_in_the_database_or_the_logs(
 
     secrets |= {TEST_APP.secret, sb.endpoints.tsig["secret"], VAULT_KEY}
     stored, logged = _stored_bytes(database), log.read_bytes()
-    assert b"step_done" in stored and b"DEBUG" in logged  # both hold what they should
+    assert b"step_done" in stored  # the database holds the run
+    assert b"DEBUG" in logged  # and the log is as talkative as it gets
     assert len(secrets) > 6
     for secret in secrets:
         for needle in (secret, secret[:24]):
