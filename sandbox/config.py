@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sandbox.channel.model import Bot
 from sandbox.directory.seeding import TenantSpec
 from sandbox.entra.apps import AppRegistration
 
@@ -31,6 +32,7 @@ class SandboxConfig:
     demo_tenant: TenantSpec | None = None
     delegations: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     provider_dns: ProviderDnsConfig = field(default_factory=ProviderDnsConfig)
+    bots: list[Bot] = field(default_factory=list)
 
 
 def parse_servers(items: list[str]) -> list[tuple[str, int]]:
@@ -57,6 +59,8 @@ def load_config(path: Path = DEFAULT_CONFIG) -> SandboxConfig:
         tsig_key_name=str(dns_config.get("tsig_key_name", "sandbox-update.")),
         records=[str(r) for r in dns_config.get("records", [])],
     )
+    for item in data.get("bots", []):
+        config.bots.append(Bot(str(item["app_id"]), str(item["name"]), str(item["endpoint"])))
     for item in data.get("dns", {}).get("delegations", []):
         config.delegations[str(item["zone"])] = parse_servers(list(item["servers"]))
     return config

@@ -61,6 +61,8 @@ class GlobalKnobs:
     timeout_seconds: float = 30.0
     # How long the provider zone's secondaries lag behind its primary.
     dns_propagation_seconds: float = 0.0
+    # How long the channel waits for a bot's invoke answer before Teams' 504 GatewayTimeout.
+    invoke_timeout_seconds: float = 15.0
 
     def to_json(self) -> dict[str, Any]:
         """The knobs as the control API shows them."""

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sandbox.channel.model import ChannelStore
 from sandbox.clock import Clock
 from sandbox.directory.store import Directory
 from sandbox.dns.authority import ProviderZone, TsigKey
@@ -31,6 +32,10 @@ class Endpoints:
     # Plain-http origin for browser-facing sign-in pages (no CA to trust in a browser).
     login_page: str = ""
     ca_file: str = ""
+    # The Bot Connector channel (plain http): its service URL, OpenID metadata and web chat.
+    service_url: str = ""
+    openid_metadata: str = ""
+    chat: str = ""
 
 
 @dataclass
@@ -53,6 +58,9 @@ class Sandbox:
     # The provider's authoritative zone, once the DNS servers are bound.
     provider_zone: ProviderZone | None = None
     tsig: TsigKey | None = None
+    # The Bot Connector channel: registered bots and conversations, and the key it signs with.
+    channel: ChannelStore = field(default_factory=ChannelStore)
+    channel_key: SigningKey | None = None
     tokens: TokenIssuer = field(init=False)
     resolver: CachingResolver = field(init=False)
 

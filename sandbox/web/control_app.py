@@ -9,6 +9,7 @@ import orjson
 from aiohttp import web
 
 from sandbox.catalog.roles import role
+from sandbox.channel.model import Bot
 from sandbox.control.snapshot import tenant_state, tenant_summary
 from sandbox.directory.seeding import TenantSpec, grant_consent, seed_tenant
 from sandbox.directory.tenant import Tenant
@@ -176,6 +177,49 @@ def control_app(sb: Sandbox, reseed: Callable[[], None]) -> web.Application:
         sb.apps.register(app)
         return _json(app.to_json(), 201)
 
+    async def list_bots(request: web.Request) -> web.Response:
+        return _json({"bots": [b.to_json() for b in sb.channel.bots.values()]})
+
+    async def add_bot(request: web.Request) -> web.Response:
+        data = await _body(request)
+        try:
+            bot = Bot(str(data["app_id"]), str(data["name"]), str(data["endpoint"]))
+        except KeyError as exc:
+            return _problem(400, f"a bot needs app_id, name and endpoint; {exc} is missing")
+        if not bot.endpoint.startswith(("http://", "https://")):
+            return _problem(400, "endpoint must be an http(s) URL")
+        sb.channel.register(bot)
+        return _json(bot.to_json(), 201)
+
+    async def delete_bot(request: web.Request) -> web.Response:
+        app_id = request.match_info["bot"]
+        if sb.channel.bots.pop(app_id, None) is None:
+            return _problem(404, "no such bot")
+        for conversation_id in [
+            c.id for c in sb.channel.conversations.values() if c.bot.app_id == app_id
+        ]:
+            del sb.channel.conversations[conversation_id]
+        return web.Response(status=204)
+
+    async def get_conversation(request: web.Request) -> web.Response:
+        conversation = sb.channel.get(request.match_info["conversation"])
+        if conversation is None:
+            return _problem(404, "no such conversation")
+        return _json(
+            {
+                "id": conversation.id,
+                "kind": conversation.kind,
+                "tenant": conversation.tenant_id,
+                "bot": conversation.bot.app_id,
+                "installed": conversation.installed,
+                "members": [m.to_json() for m in conversation.members],
+                "activities": [
+                    {**p.activity, "_deleted": p.deleted, "_views": p.views}
+                    for p in conversation.posted.values()
+                ],
+            }
+        )
+
     async def get_clock(request: web.Request) -> web.Response:
         return _json({"now": sb.clock.now(), "offset": sb.clock.offset})
 
@@ -245,6 +289,10 @@ def control_app(sb: Sandbox, reseed: Callable[[], None]) -> web.Application:
     r.add_delete("/_sandbox/faults/{fault}", delete_fault)
     r.add_get("/_sandbox/apps", list_apps)
     r.add_post("/_sandbox/apps", add_app)
+    r.add_get("/_sandbox/bots", list_bots)
+    r.add_post("/_sandbox/bots", add_bot)
+    r.add_delete("/_sandbox/bots/{bot}", delete_bot)
+    r.add_get("/_sandbox/conversations/{conversation}", get_conversation)
     r.add_get("/_sandbox/clock", get_clock)
     r.add_post("/_sandbox/clock", advance_clock)
     r.add_get("/_sandbox/dns/delegations", list_delegations)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from sandbox.channel.service import ChannelService
 from sandbox.config import SandboxConfig
 from sandbox.directory.seeding import seed_tenant
 from sandbox.dns.authority import NameServer, ProviderZone, TsigKey, initial_records
@@ -20,6 +21,7 @@ from sandbox.knobs import GlobalKnobs
 from sandbox.signing import SigningKey
 from sandbox.state import Sandbox
 from sandbox.tls import ensure_tls_files
+from sandbox.web.channel_app import channel_app
 from sandbox.web.control_app import control_app
 from sandbox.web.entra_app import entra_app
 from sandbox.web.graph_app import graph_app
@@ -64,6 +66,9 @@ def reset_sandbox(sb: Sandbox, options: ServeOptions) -> None:
         hook()
     for app in options.config.apps:
         sb.apps.register(app)
+    sb.channel.clear()
+    for bot in options.config.bots:
+        sb.channel.register(bot)
     delegations = {**options.config.delegations, **options.extra_delegations}
     if sb.provider_zone is not None:
         servers = [sb.endpoints.dns_primary, *sb.endpoints.dns_secondaries]
@@ -81,6 +86,16 @@ async def serve(options: ServeOptions) -> None:
     tls = ensure_tls_files(options.data_dir / "tls", [options.host, "localhost"])
     key = SigningKey.load_or_create(options.data_dir / "signing-key.pem")
     sb = Sandbox(options.data_dir, key, browser_login_http=options.browser_login_http)
+    sb.channel_key = SigningKey.load_or_create(options.data_dir / "channel-signing-key.pem")
+    channel = ChannelService(
+        sb.channel,
+        sb.directory,
+        sb.channel_key,
+        sb.clock.now,
+        lambda: sb.endpoints.service_url,
+        lambda: sb.knobs.invoke_timeout_seconds,
+    )
+    sb.reset_hooks.append(channel.reset)
     ssl_ctx = tls.server_context()
 
     def port(offset: int) -> int:
@@ -107,19 +122,23 @@ async def serve(options: ServeOptions) -> None:
     control_runner = web.AppRunner(
         control_app(sb, lambda: reset_sandbox(sb, options)), access_log=None
     )
-    runners = (entra_runner, graph_runner, control_runner, teams_runner)
+    channel_runner = web.AppRunner(channel_app(sb, channel), access_log=None)
+    runners = (entra_runner, graph_runner, control_runner, teams_runner, channel_runner)
     for runner in runners:
         await runner.setup()
     socks = {
         name: _listen(options.host, port(i))
         for i, name in enumerate(("entra", "graph", "control", "login", "teams_admin"))
     }
+    # The channel comes after the DNS servers, to keep the ports of earlier parts where they were.
+    socks["channel"] = _listen(options.host, port(5 + dns.secondaries + 1))
     sites = [
         web.SockSite(entra_runner, socks["entra"], ssl_context=ssl_ctx),
         web.SockSite(entra_runner, socks["login"]),
         web.SockSite(graph_runner, socks["graph"], ssl_context=ssl_ctx),
         web.SockSite(control_runner, socks["control"]),
         web.SockSite(teams_runner, socks["teams_admin"], ssl_context=ssl_ctx),
+        web.SockSite(channel_runner, socks["channel"]),
     ]
     for site in sites:
         await site.start()
@@ -134,6 +153,11 @@ async def serve(options: ServeOptions) -> None:
     sb.endpoints.dns_primary = f"{options.host}:{dns_ports[0]}"
     sb.endpoints.dns_secondaries = [f"{options.host}:{p}" for p in dns_ports[1:]]
     sb.endpoints.ca_file = str(tls.ca_file.resolve())
+    sb.endpoints.service_url = f"http://{host}:{bound['channel']}/"
+    sb.endpoints.openid_metadata = (
+        f"http://{host}:{bound['channel']}/v1/.well-known/openidconfiguration"
+    )
+    sb.endpoints.chat = f"http://{host}:{bound['channel']}/chat"
     reset_sandbox(sb, options)
 
     print(
@@ -155,6 +179,9 @@ async def serve(options: ServeOptions) -> None:
                     "algorithm": sb.tsig.algorithm,
                     "secret": sb.tsig.secret,
                 },
+                "service_url": sb.endpoints.service_url,
+                "openid_metadata": sb.endpoints.openid_metadata,
+                "chat": sb.endpoints.chat,
             }
         ),
         flush=True,

@@ -52,6 +52,21 @@ class SandboxEndpoints:
         return [_host_port(s) for s in [dns["primary"], *dns["secondaries"]]]
 
     @property
+    def service_url(self) -> str:
+        """The Bot Connector channel's service URL."""
+        return str(self.raw["service_url"])
+
+    @property
+    def openid_metadata(self) -> str:
+        """Where bots find the channel's signing keys."""
+        return str(self.raw["openid_metadata"])
+
+    @property
+    def chat(self) -> str:
+        """The web chat page."""
+        return str(self.raw["chat"])
+
+    @property
     def tsig(self) -> dict[str, str]:
         """``name``, ``algorithm`` and ``secret`` of the update key."""
         return dict(self.raw["tsig"])

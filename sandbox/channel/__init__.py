@@ -1,0 +1,1 @@
+"""The Bot Connector channel as Teams serves it: bots, conversations, activities, rate limits."""

@@ -1,0 +1,211 @@
+"""The Teams-like web chat: a page (``/chat``) and the JSON and server-push calls it makes. The
+page plays the Teams client; everything it does reaches the bot through the channel."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from sandbox.catalog.roles import ROLES_BY_ID
+from sandbox.channel.service import ChannelError, ChannelService
+from sandbox.state import Sandbox
+
+CHAT_DIR = Path(__file__).with_name("chat")
+STATIC = CHAT_DIR / "static"
+MODULES = CHAT_DIR / "node_modules"
+# What the page loads from npm packages (installed by `make setup` with `npm ci`).
+VENDOR = {
+    "adaptivecards.js": MODULES / "adaptivecards" / "dist" / "adaptivecards.min.js",
+    "teams-host-config.json": MODULES
+    / "adaptivecards-designer"
+    / "lib"
+    / "hostConfigs"
+    / "microsoft-teams-light.json",
+    "markdown-it.js": MODULES / "markdown-it" / "dist" / "markdown-it.min.js",
+}
+USERS_LISTED = 25
+KEEPALIVE_SECONDS = 15.0
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.Response(status=status, body=orjson.dumps(body), content_type="application/json")
+
+
+def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) -> None:
+    """``/chat`` and ``/chat/api/…``."""
+
+    async def body_of(request: web.Request) -> dict[str, Any]:
+        try:
+            data = orjson.loads(await request.read() or b"{}")
+        except orjson.JSONDecodeError as exc:
+            raise ChannelError(400, "BadSyntax", f"The body is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ChannelError(400, "BadArgument", "The body must be a JSON object.")
+        return data
+
+    def field(data: dict[str, Any], name: str) -> str:
+        value = data.get(name)
+        if not isinstance(value, str) or not value:
+            raise ChannelError(400, "BadArgument", f"'{name}' is required.")
+        return value
+
+    def handler(fn: Any) -> Any:
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            try:
+                return await fn(request)  # type: ignore[no-any-return]
+            except ChannelError as exc:
+                return _json(exc.body(), exc.status)
+
+        return wrapped
+
+    async def page(request: web.Request) -> web.StreamResponse:
+        return web.FileResponse(STATIC / "index.html")
+
+    async def static(request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        path = STATIC / name
+        if "/" in name or not path.is_file():
+            raise web.HTTPNotFound()
+        return web.FileResponse(path)
+
+    async def vendor(request: web.Request) -> web.StreamResponse:
+        path = VENDOR.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        if not path.is_file():
+            return web.Response(
+                status=503,
+                text=f"{path.relative_to(CHAT_DIR)} is missing: run `make setup` (npm ci).",
+            )
+        return web.FileResponse(path)
+
+    async def directory(request: web.Request) -> web.Response:
+        tenants = []
+        for tenant in sb.directory:
+            users = [u for u in tenant.users.values() if not u.deleted]
+            # Admins first: they are who the bot is for; a few others to try being refused.
+            users.sort(key=lambda u: (not u.roles, u.seq))
+            tenants.append(
+                {
+                    "id": tenant.id,
+                    "name": tenant.display_name,
+                    "domain": tenant.initial_domain.name,
+                    "users": [
+                        {
+                            "id": u.id,
+                            "upn": u.user_principal_name,
+                            "name": u.display_name,
+                            "roles": sorted(
+                                ROLES_BY_ID[r].name for r in u.roles if r in ROLES_BY_ID
+                            ),
+                        }
+                        for u in users[:USERS_LISTED]
+                    ],
+                }
+            )
+        bots = [b.to_json() for b in channel.store.bots.values()]
+        return _json({"bots": bots, "tenants": tenants})
+
+    @handler
+    async def open_conversation(request: web.Request) -> web.Response:
+        data = await body_of(request)
+        kind = data.get("kind", "personal")
+        if kind not in ("personal", "channel"):
+            raise ChannelError(400, "BadArgument", "'kind' is personal or channel.")
+        user = field(data, "user")
+        conversation, deliveries = await channel.open(
+            field(data, "bot"), field(data, "tenant"), user, kind, str(data.get("team", ""))
+        )
+        member = channel.member(conversation.tenant_id, user)
+        return _json(
+            {
+                "id": conversation.id,
+                "kind": conversation.kind,
+                "name": conversation.name or conversation.bot.name,
+                "me": {"id": member.object_id, "mri": member.mri, "name": member.name},
+                "activities": channel.history(conversation, member.object_id),
+                "deliveries": [d.to_json() for d in deliveries],
+            }
+        )
+
+    @handler
+    async def say(request: web.Request) -> web.Response:
+        data = await body_of(request)
+        conversation = channel.conversation(request.match_info["conversation"])
+        value = data.get("value")
+        if value is not None and not isinstance(value, dict):
+            raise ChannelError(400, "BadArgument", "'value' must be an object.")
+        text = data.get("text", "")
+        if not isinstance(text, str) or (not text.strip() and value is None):
+            raise ChannelError(400, "BadArgument", "Type a message.")
+        activity, delivery = await channel.say(conversation, field(data, "user"), text, value)
+        return _json({"id": activity["id"], "delivery": delivery.to_json()})
+
+    @handler
+    async def act(request: web.Request) -> web.Response:
+        data = await body_of(request)
+        conversation = channel.conversation(request.match_info["conversation"])
+        action = data.get("action")
+        if not isinstance(action, dict):
+            raise ChannelError(400, "BadArgument", "'action' must be an object.")
+        trigger = data.get("trigger", "manual")
+        if trigger not in ("manual", "automatic"):
+            raise ChannelError(400, "BadArgument", "'trigger' is manual or automatic.")
+        delivery = await channel.click(
+            conversation, field(data, "user"), field(data, "activityId"), action, trigger
+        )
+        return _json({"delivery": delivery.to_json()})
+
+    @handler
+    async def uninstall(request: web.Request) -> web.Response:
+        data = await body_of(request)
+        conversation = channel.conversation(request.match_info["conversation"])
+        delivery = await channel.uninstall(conversation, field(data, "user"))
+        return _json({"delivery": delivery.to_json()})
+
+    @handler
+    async def events(request: web.Request) -> web.StreamResponse:
+        conversation = channel.conversation(request.match_info["conversation"])
+        user = request.query.get("user", "")
+        member = conversation.member(user)
+        if member is None:
+            raise ChannelError(403, "Forbidden", "Not a member of this conversation.")
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
+        await response.prepare(request)
+        queue = channel.hub.listen(conversation.id, member.object_id)
+        try:
+            await response.write(b": connected\n\n")
+            while True:
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEPALIVE_SECONDS)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+                    continue
+                await response.write(b"data: " + orjson.dumps(event) + b"\n\n")
+        except (ConnectionResetError, asyncio.CancelledError):
+            pass
+        finally:
+            channel.hub.leave(conversation.id, queue)
+        with contextlib.suppress(ConnectionResetError):
+            await response.write_eof()
+        return response
+
+    r = app.router
+    r.add_get("/chat", page)
+    r.add_get("/chat/", page)
+    r.add_get("/chat/static/{name}", static)
+    r.add_get("/chat/vendor/{name}", vendor)
+    r.add_get("/chat/api/directory", directory)
+    r.add_post("/chat/api/conversations", open_conversation)
+    conv = "/chat/api/conversations/{conversation}"
+    r.add_post(f"{conv}/messages", say)
+    r.add_post(f"{conv}/actions", act)
+    r.add_post(f"{conv}/uninstall", uninstall)
+    r.add_get(f"{conv}/events", events)

@@ -1,0 +1,233 @@
+"""Bot Connector v3 as Teams serves it (research/botframework-teams.md §2.1, §3.4): the calls a
+bot makes to its ``serviceUrl``, each with a Bot Framework token from the sandbox's Entra ID."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from sandbox.bearer import BearerError, BearerValidator
+from sandbox.channel.limits import retry_after
+from sandbox.channel.model import Conversation
+from sandbox.channel.service import ChannelError, ChannelService
+from sandbox.channel.tokens import jwks, openid_metadata
+from sandbox.state import Sandbox
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+
+
+def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status, body=orjson.dumps(body), content_type="application/json", headers=headers
+    )
+
+
+def _error(exc: ChannelError, headers: dict[str, str] | None = None) -> web.Response:
+    return _json(exc.body(), exc.status, headers)
+
+
+def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelService) -> None:
+    """``/v3/conversations…`` and the channel's OpenID metadata and keys."""
+    assert sb.channel_key is not None
+    key = sb.channel_key
+    bearer = BearerValidator(sb.key, sb.clock, sb.directory, (BOT_FRAMEWORK,))
+
+    def caller(request: web.Request) -> str:
+        """The calling bot's app id, or 401 as the connector answers it."""
+        try:
+            app_id = bearer.authenticate(request.headers.get("Authorization")).app_id
+        except BearerError as exc:
+            denied = f"Authorization has been denied for this request: {exc}"
+            raise ChannelError(401, "Unauthorized", denied) from exc
+        if app_id not in channel.store.bots:
+            raise ChannelError(401, "Unauthorized", "The token's app is not a registered bot.")
+        return app_id
+
+    async def body_of(request: web.Request) -> dict[str, Any]:
+        try:
+            data = orjson.loads(await request.read() or b"null")
+        except orjson.JSONDecodeError as exc:
+            raise ChannelError(400, "BadSyntax", f"The body is not JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ChannelError(400, "BadArgument", "The body must be a JSON object.")
+        return data
+
+    def writable(request: web.Request, app_id: str) -> Conversation:
+        conversation = channel.conversation(request.match_info["conversation"])
+        channel.check_writable(conversation, app_id)
+        return conversation
+
+    def throttled(app_id: str, conversation: Conversation, sending: bool) -> None:
+        counted = conversation.id if sending else None
+        wait = channel.throttle(app_id, conversation.tenant_id, counted)
+        if wait is not None:
+            raise _Throttled(wait)
+
+    def handler(fn: Any) -> Any:
+        async def wrapped(request: web.Request) -> web.StreamResponse:
+            try:
+                return await fn(request)  # type: ignore[no-any-return]
+            except _Throttled as exc:
+                message = "Too many requests; retry after the time in Retry-After."
+                return _json(
+                    {"error": {"code": "Throttled", "message": message}},
+                    429,
+                    {"Retry-After": retry_after(exc.wait)},
+                )
+            except ChannelError as exc:
+                return _error(exc)
+
+        return wrapped
+
+    def activity_body(data: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(data.get("type"), str):
+            raise ChannelError(400, "BadArgument", "The activity has no type.")
+        return data
+
+    @handler
+    async def send(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=True)
+        activity = activity_body(await body_of(request))
+        new_id = channel.bot_sends(conversation, activity, activity.get("replyToId"))
+        return _json({"id": new_id}, 201)
+
+    @handler
+    async def reply(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=True)
+        activity = activity_body(await body_of(request))
+        # Teams accepts a reply to any id (botbuilder may reply to one it made up).
+        new_id = channel.bot_sends(conversation, activity, request.match_info["activity"])
+        return _json({"id": new_id}, 201)
+
+    @handler
+    async def update(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=False)
+        target = request.match_info["activity"]
+        channel.bot_updates(conversation, target, activity_body(await body_of(request)))
+        return _json({"id": target})
+
+    @handler
+    async def delete(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=False)
+        channel.bot_deletes(conversation, request.match_info["activity"])
+        return web.Response(status=200)
+
+    @handler
+    async def create(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        data = await body_of(request)
+        if data.get("isGroup"):
+            raise ChannelError(
+                400, "BadArgument", "Bots can only create one-on-one conversations in Teams."
+            )
+        tenant_id = (
+            data.get("tenantId")
+            or data.get("tenantID")
+            or (data.get("channelData") or {}).get("tenant", {}).get("id")
+        )
+        members = data.get("members") or []
+        if not tenant_id or len(members) != 1 or not isinstance(members[0], dict):
+            raise ChannelError(
+                400, "BadArgument", "Give the tenant and exactly one member to talk to."
+            )
+        bot = channel.bot(app_id)
+        member_ref = str(members[0].get("aadObjectId") or members[0].get("id", ""))
+        conversation = _personal_of(channel, bot.app_id, str(tenant_id), member_ref)
+        if conversation is None or not conversation.installed:
+            raise ChannelError(
+                403,
+                "Forbidden",
+                "The app is not installed for this user; install it before messaging them.",
+                sub_code="MessageWritesBlocked",
+            )
+        throttled(app_id, conversation, sending=True)
+        answer: dict[str, Any] = {"id": conversation.id, "serviceUrl": sb.endpoints.service_url}
+        if isinstance(data.get("activity"), dict):
+            answer["activityId"] = channel.bot_sends(conversation, data["activity"])
+        return _json(answer, 201)
+
+    @handler
+    async def members(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=False)
+        return _json([m.to_json() for m in conversation.members])
+
+    @handler
+    async def paged_members(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=False)
+        try:
+            size = min(500, max(1, int(request.query.get("pageSize", "200"))))
+            token = request.query.get("continuationToken")
+            start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
+        except ValueError as exc:
+            raise ChannelError(400, "BadArgument", "Bad pageSize or continuationToken.") from exc
+        page = conversation.members[start : start + size]
+        body: dict[str, Any] = {"members": [m.to_json() for m in page]}
+        if start + size < len(conversation.members):
+            body["continuationToken"] = base64.urlsafe_b64encode(
+                str(start + size).encode()
+            ).decode()
+        return _json(body)
+
+    @handler
+    async def member(request: web.Request) -> web.Response:
+        app_id = caller(request)
+        conversation = writable(request, app_id)
+        throttled(app_id, conversation, sending=False)
+        found = conversation.member(request.match_info["member"])
+        if found is None:
+            raise ChannelError(404, "MemberNotFoundInConversation", "The member was not found.")
+        return _json(found.to_json())
+
+    async def metadata(request: web.Request) -> web.Response:
+        return _json(openid_metadata(sb.endpoints.service_url.rstrip("/")))
+
+    async def keys(request: web.Request) -> web.Response:
+        return _json(jwks(key))
+
+    r = app.router
+    base = "/v3/conversations/{conversation}"
+    r.add_post("/v3/conversations", create)
+    r.add_post(f"{base}/activities", send)
+    r.add_post(f"{base}/activities/{{activity}}", reply)
+    r.add_put(f"{base}/activities/{{activity}}", update)
+    r.add_delete(f"{base}/activities/{{activity}}", delete)
+    r.add_get(f"{base}/members", members)
+    r.add_get(f"{base}/pagedmembers", paged_members)
+    r.add_get(f"{base}/members/{{member}}", member)
+    r.add_get("/v1/.well-known/openidconfiguration", metadata)
+    r.add_get("/v1/.well-known/keys", keys)
+
+
+class _Throttled(Exception):  # noqa: N818 - a condition, not an error
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def _personal_of(
+    channel: ChannelService, app_id: str, tenant_id: str, member_ref: str
+) -> Conversation | None:
+    for conversation in channel.store.conversations.values():
+        if (
+            conversation.kind == "personal"
+            and conversation.bot.app_id == app_id
+            and conversation.tenant_id == tenant_id
+            and conversation.member(member_ref) is not None
+        ):
+            return conversation
+    return None
