@@ -33,6 +33,12 @@ class Hub:
             if only is None or user == only:
                 queue.put_nowait(event)
 
+    def close_all(self) -> None:
+        """Tell every page's stream to end (the sandbox is stopping)."""
+        for listeners in self._listeners.values():
+            for _, queue in listeners:
+                queue.put_nowait({"kind": "closed"})
+
     def listeners(self, conversation_id: str) -> int:
         """How many pages listen to a conversation."""
         return len(self._listeners.get(conversation_id, ()))

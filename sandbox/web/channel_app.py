@@ -17,8 +17,12 @@ def channel_app(sb: Sandbox, channel: ChannelService) -> web.Application:
     add_connector_routes(app, sb, channel)
     add_chat_routes(app, sb, channel)
 
+    async def end_streams(_: web.Application) -> None:
+        channel.hub.close_all()
+
     async def close(_: web.Application) -> None:
         await channel.deliverer.close()
 
+    app.on_shutdown.append(end_streams)
     app.on_cleanup.append(close)
     return app

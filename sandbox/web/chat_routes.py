@@ -188,6 +188,8 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
                 except TimeoutError:
                     await response.write(b": keep-alive\n\n")
                     continue
+                if event["kind"] == "closed":
+                    break
                 await response.write(b"data: " + orjson.dumps(event) + b"\n\n")
         except (ConnectionResetError, asyncio.CancelledError):
             pass

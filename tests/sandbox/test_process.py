@@ -34,6 +34,15 @@ def test_startup_line_names_the_teams_admin_api_and_the_provider_zone(
     assert {"name", "secret"} <= set(sandbox.raw["tsig"])
 
 
+def test_startup_line_names_the_channel_and_the_web_chat(sandbox: SandboxEndpoints) -> None:
+    """Part 3 adds ``service_url``, ``openid_metadata`` and ``chat``, all on one origin."""
+    origin = sandbox.service_url.rstrip("/")
+    assert sandbox.service_url.startswith("http://")
+    assert sandbox.service_url.endswith("/")
+    assert sandbox.openid_metadata == f"{origin}/v1/.well-known/openidconfiguration"
+    assert sandbox.chat == f"{origin}/chat"
+
+
 def test_the_tsig_key_survives_a_restart(tmp_path: Path) -> None:
     """A configured DNS client keeps working across restarts of the sandbox."""
     with running_sandbox(tmp_path) as (first, _):
@@ -72,7 +81,7 @@ def test_the_ca_survives_a_restart(tmp_path: Path) -> None:
 
 
 def test_fixed_ports_follow_the_port_base(tmp_path: Path) -> None:
-    """``--port-base N``: Entra N, Graph N+1, control N+2, login N+3, Teams admin N+4, DNS N+5…"""
+    """``--port-base N``: Entra N … Teams admin N+4, DNS N+5…N+7, the channel N+8."""
     with running_sandbox(tmp_path, "--port-base", "18440") as (endpoints, _):
         assert endpoints.authority.endswith(":18440")
         assert ":18441/" in endpoints.graph
@@ -84,6 +93,7 @@ def test_fixed_ports_follow_the_port_base(tmp_path: Path) -> None:
             ("127.0.0.1", 18446),
             ("127.0.0.1", 18447),
         ]
+        assert endpoints.service_url == "http://127.0.0.1:18448/"
 
 
 def test_browsers_can_sign_in_over_plain_http(tmp_path: Path) -> None:

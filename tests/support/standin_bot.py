@@ -148,9 +148,12 @@ class StandinBot:
         return self._tokens[tenant]
 
     async def call(self, method: str, path: str, tenant: str, **kwargs: Any) -> httpx.Response:
-        """A connector call with a fresh token."""
+        """A connector call with the bot's token."""
         assert self._http is not None
-        headers = {"Authorization": f"Bearer {await self.token(tenant)}"}
+        headers = {
+            "Authorization": f"Bearer {await self.token(tenant)}",
+            **kwargs.pop("headers", {}),
+        }
         url = self.endpoints.service_url.rstrip("/") + path
         return await self._http.request(method, url, headers=headers, **kwargs)
 
