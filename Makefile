@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+CHAT   := sandbox/web/chat
+NODE_STAMP := $(CHAT)/node_modules/.installed-stamp
 
 .PHONY: run test setup system-deps lint types pytest bench clean
 
@@ -17,7 +19,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 system-deps:
 	bash .ci/system-deps
 
-setup: system-deps $(STAMP)
+# The web chat's front-end packages, exactly as the lock file pins them.
+$(NODE_STAMP): $(CHAT)/package.json $(CHAT)/package-lock.json
+	npm ci --prefix $(CHAT) --no-audit --no-fund
+	touch $@
+
+setup: system-deps $(STAMP) $(NODE_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,4 +46,4 @@ bench: setup
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules

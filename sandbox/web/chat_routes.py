@@ -26,6 +26,7 @@ VENDOR = {
     / "lib"
     / "hostConfigs"
     / "microsoft-teams-light.json",
+    "adaptivecards.css": MODULES / "adaptivecards" / "dist" / "adaptivecards.css",
     "markdown-it.js": MODULES / "markdown-it" / "dist" / "markdown-it.min.js",
 }
 USERS_LISTED = 25

@@ -18,9 +18,10 @@ from tests.support.sandbox_process import SandboxEndpoints
 
 ISSUER = "https://api.botframework.com"
 NAME = "Standin"
+CARD = "application/vnd.microsoft.card.adaptive"
 
 
-def card(text: str, verb: str = "approve") -> dict[str, Any]:
+def card(text: str, verb: str = "approve", url: str = "https://example.invalid/") -> dict[str, Any]:
     """An Adaptive Card 1.5 with an input, an Action.Execute and an Action.Submit."""
     return {
         "type": "AdaptiveCard",
@@ -33,7 +34,7 @@ def card(text: str, verb: str = "approve") -> dict[str, Any]:
         "actions": [
             {"type": "Action.Execute", "title": "Approve", "verb": verb, "data": {"step": 1}},
             {"type": "Action.Submit", "title": "Submit", "data": {"kind": "submitted"}},
-            {"type": "Action.OpenUrl", "title": "Open", "url": "http://127.0.0.1:9/signin"},
+            {"type": "Action.OpenUrl", "title": "Open", "url": url},
         ],
     }
 
@@ -52,6 +53,11 @@ class StandinBot:
     _http: httpx.AsyncClient | None = None
     _keys: dict[str, Any] = field(default_factory=dict)
     _tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def link(self) -> str:
+        """Where the cards' Action.OpenUrl points (a page that exists: the chat itself)."""
+        return f"{self.endpoints.chat}?from=card"
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
@@ -116,15 +122,16 @@ class StandinBot:
             return web.json_response(
                 {
                     "statusCode": 200,
-                    "type": "application/vnd.microsoft.card.adaptive",
-                    "value": card(f"{action['verb']} by {who} {note}".strip(), "again"),
+                    "type": CARD,
+                    "value": card(f"{action['verb']} by {who} {note}".strip(), "again", self.link),
                 }
             )
         if activity["type"] == "message":
             if activity.get("value"):
                 await self.reply(activity, {"type": "message", "text": f"got {activity['value']}"})
             elif "card" in activity.get("text", ""):
-                await self.reply(activity, {"type": "message", "attachments": [_card_attachment()]})
+                attachment = {"contentType": CARD, "content": card("Approve?", url=self.link)}
+                await self.reply(activity, {"type": "message", "attachments": [attachment]})
             else:
                 await self.reply(activity, {"type": "message", "text": f"echo: {activity['text']}"})
         return web.Response(status=201)
@@ -161,7 +168,3 @@ class StandinBot:
         """Answer an activity in its conversation."""
         path = f"/v3/conversations/{quote(to['conversation']['id'], safe='')}/activities/{to['id']}"
         return await self.call("POST", path, to["conversation"]["tenantId"], json=activity)
-
-
-def _card_attachment() -> dict[str, Any]:
-    return {"contentType": "application/vnd.microsoft.card.adaptive", "content": card("Approve?")}
