@@ -141,6 +141,7 @@ class Harness:
                 "jitter_ms": 0,
                 "timeout_seconds": 30,
                 "dns_propagation_seconds": 0,
+                "invoke_timeout_seconds": 15,
             },
         )
 
