@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
-from tests.sandbox.channel.conftest import Chat
+from tests.sandbox.channel.conftest import Chat, quote
 from tests.support.harness import Harness, SeededTenant
 from tests.support.standin_bot import StandinBot
 
@@ -94,6 +94,19 @@ async def test_a_conversation_with_cards_in_chromium(
     assert response.status_code == 201, response.text
     await expect(page.locator(".message.bot .bubble").last).to_contain_text("A proactive hello")
     await expect(page.locator(".message.bot .bubble strong").last).to_have_text("hello")
+
+    # The bot edits that message (PUT): it changes in place, still without a reload.
+    proactive = response.json()["activityId"]
+    edited = await bot.call(
+        "PUT",
+        f"/v3/conversations/{quote(response.json()['id'])}/activities/{proactive}",
+        tenant.id,
+        json={"type": "message", "text": "An edited hello"},
+    )
+    assert edited.status_code == 200, edited.text
+    in_place = page.locator(f'.message[data-id="{proactive}"]')
+    await expect(in_place.locator(".bubble")).to_have_text("An edited hello")
+    await expect(in_place).to_have_class("message bot updated")
 
 
 async def test_submit_sends_the_card_inputs_as_a_message_value(
