@@ -14,6 +14,7 @@ from aiohttp import web
 from sandbox.catalog.roles import ROLES_BY_ID
 from sandbox.channel.service import ChannelError, ChannelService
 from sandbox.state import Sandbox
+from sandbox.web.channel_json import json_response, read_object
 
 CHAT_DIR = Path(__file__).with_name("chat")
 STATIC = CHAT_DIR / "static"
@@ -33,21 +34,8 @@ USERS_LISTED = 25
 KEEPALIVE_SECONDS = 15.0
 
 
-def _json(body: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, body=orjson.dumps(body), content_type="application/json")
-
-
 def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) -> None:
     """``/chat`` and ``/chat/api/…``."""
-
-    async def body_of(request: web.Request) -> dict[str, Any]:
-        try:
-            data = orjson.loads(await request.read() or b"{}")
-        except orjson.JSONDecodeError as exc:
-            raise ChannelError(400, "BadSyntax", f"The body is not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ChannelError(400, "BadArgument", "The body must be a JSON object.")
-        return data
 
     def field(data: dict[str, Any], name: str) -> str:
         value = data.get(name)
@@ -60,7 +48,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
             try:
                 return await fn(request)  # type: ignore[no-any-return]
             except ChannelError as exc:
-                return _json(exc.body(), exc.status)
+                return json_response(exc.body(), exc.status)
 
         return wrapped
 
@@ -110,11 +98,11 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
                 }
             )
         bots = [b.to_json() for b in channel.store.bots.values()]
-        return _json({"bots": bots, "tenants": tenants})
+        return json_response({"bots": bots, "tenants": tenants})
 
     @handler
     async def open_conversation(request: web.Request) -> web.Response:
-        data = await body_of(request)
+        data = await read_object(request, empty=b"{}")
         kind = data.get("kind", "personal")
         if kind not in ("personal", "channel"):
             raise ChannelError(400, "BadArgument", "'kind' is personal or channel.")
@@ -123,7 +111,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
             field(data, "bot"), field(data, "tenant"), user, kind, str(data.get("team", ""))
         )
         member = channel.member(conversation.tenant_id, user)
-        return _json(
+        return json_response(
             {
                 "id": conversation.id,
                 "kind": conversation.kind,
@@ -136,7 +124,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
 
     @handler
     async def say(request: web.Request) -> web.Response:
-        data = await body_of(request)
+        data = await read_object(request, empty=b"{}")
         conversation = channel.conversation(request.match_info["conversation"])
         value = data.get("value")
         if value is not None and not isinstance(value, dict):
@@ -145,11 +133,11 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         if not isinstance(text, str) or (not text.strip() and value is None):
             raise ChannelError(400, "BadArgument", "Type a message.")
         activity, delivery = await channel.say(conversation, field(data, "user"), text, value)
-        return _json({"id": activity["id"], "delivery": delivery.to_json()})
+        return json_response({"id": activity["id"], "delivery": delivery.to_json()})
 
     @handler
     async def act(request: web.Request) -> web.Response:
-        data = await body_of(request)
+        data = await read_object(request, empty=b"{}")
         conversation = channel.conversation(request.match_info["conversation"])
         action = data.get("action")
         if not isinstance(action, dict):
@@ -160,14 +148,14 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         delivery = await channel.click(
             conversation, field(data, "user"), field(data, "activityId"), action, trigger
         )
-        return _json({"delivery": delivery.to_json()})
+        return json_response({"delivery": delivery.to_json()})
 
     @handler
     async def uninstall(request: web.Request) -> web.Response:
-        data = await body_of(request)
+        data = await read_object(request, empty=b"{}")
         conversation = channel.conversation(request.match_info["conversation"])
         delivery = await channel.uninstall(conversation, field(data, "user"))
-        return _json({"delivery": delivery.to_json()})
+        return json_response({"delivery": delivery.to_json()})
 
     @handler
     async def events(request: web.Request) -> web.StreamResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import orjson
 from aiohttp import web
 
 from sandbox.bearer import BearerError, BearerValidator
@@ -15,18 +14,13 @@ from sandbox.channel.model import Conversation
 from sandbox.channel.service import ChannelError, ChannelService
 from sandbox.channel.tokens import jwks, openid_metadata
 from sandbox.state import Sandbox
+from sandbox.web.channel_json import json_response, read_object
 
 BOT_FRAMEWORK = "https://api.botframework.com"
 
 
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(
-        status=status, body=orjson.dumps(body), content_type="application/json", headers=headers
-    )
-
-
 def _error(exc: ChannelError, headers: dict[str, str] | None = None) -> web.Response:
-    return _json(exc.body(), exc.status, headers)
+    return json_response(exc.body(), exc.status, headers)
 
 
 def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelService) -> None:
@@ -46,15 +40,6 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
             raise ChannelError(401, "Unauthorized", "The token's app is not a registered bot.")
         return app_id
 
-    async def body_of(request: web.Request) -> dict[str, Any]:
-        try:
-            data = orjson.loads(await request.read() or b"null")
-        except orjson.JSONDecodeError as exc:
-            raise ChannelError(400, "BadSyntax", f"The body is not JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise ChannelError(400, "BadArgument", "The body must be a JSON object.")
-        return data
-
     def writable(request: web.Request, app_id: str) -> Conversation:
         conversation = channel.conversation(request.match_info["conversation"])
         channel.check_writable(conversation, app_id)
@@ -72,7 +57,7 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
                 return await fn(request)  # type: ignore[no-any-return]
             except _Throttled as exc:
                 message = "Too many requests; retry after the time in Retry-After."
-                return _json(
+                return json_response(
                     {"error": {"code": "Throttled", "message": message}},
                     429,
                     {"Retry-After": retry_after(exc.wait)},
@@ -92,19 +77,19 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         app_id = caller(request)
         conversation = writable(request, app_id)
         throttled(app_id, conversation, sending=True)
-        activity = activity_body(await body_of(request))
+        activity = activity_body(await read_object(request))
         new_id = channel.bot_sends(conversation, activity, activity.get("replyToId"))
-        return _json({"id": new_id}, 201)
+        return json_response({"id": new_id}, 201)
 
     @handler
     async def reply(request: web.Request) -> web.Response:
         app_id = caller(request)
         conversation = writable(request, app_id)
         throttled(app_id, conversation, sending=True)
-        activity = activity_body(await body_of(request))
+        activity = activity_body(await read_object(request))
         # Teams accepts a reply to any id (botbuilder may reply to one it made up).
         new_id = channel.bot_sends(conversation, activity, request.match_info["activity"])
-        return _json({"id": new_id}, 201)
+        return json_response({"id": new_id}, 201)
 
     @handler
     async def update(request: web.Request) -> web.Response:
@@ -112,8 +97,8 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         conversation = writable(request, app_id)
         throttled(app_id, conversation, sending=False)
         target = request.match_info["activity"]
-        channel.bot_updates(conversation, target, activity_body(await body_of(request)))
-        return _json({"id": target})
+        channel.bot_updates(conversation, target, activity_body(await read_object(request)))
+        return json_response({"id": target})
 
     @handler
     async def delete(request: web.Request) -> web.Response:
@@ -126,7 +111,7 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
     @handler
     async def create(request: web.Request) -> web.Response:
         app_id = caller(request)
-        data = await body_of(request)
+        data = await read_object(request)
         if data.get("isGroup"):
             raise ChannelError(
                 400, "BadArgument", "Bots can only create one-on-one conversations in Teams."
@@ -155,14 +140,14 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         answer: dict[str, Any] = {"id": conversation.id, "serviceUrl": sb.endpoints.service_url}
         if isinstance(data.get("activity"), dict):
             answer["activityId"] = channel.bot_sends(conversation, data["activity"])
-        return _json(answer, 201)
+        return json_response(answer, 201)
 
     @handler
     async def members(request: web.Request) -> web.Response:
         app_id = caller(request)
         conversation = writable(request, app_id)
         throttled(app_id, conversation, sending=False)
-        return _json([m.to_json() for m in conversation.members])
+        return json_response([m.to_json() for m in conversation.members])
 
     @handler
     async def paged_members(request: web.Request) -> web.Response:
@@ -181,7 +166,7 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
             body["continuationToken"] = base64.urlsafe_b64encode(
                 str(start + size).encode()
             ).decode()
-        return _json(body)
+        return json_response(body)
 
     @handler
     async def member(request: web.Request) -> web.Response:
@@ -191,13 +176,13 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         found = conversation.member(request.match_info["member"])
         if found is None:
             raise ChannelError(404, "MemberNotFoundInConversation", "The member was not found.")
-        return _json(found.to_json())
+        return json_response(found.to_json())
 
     async def metadata(request: web.Request) -> web.Response:
-        return _json(openid_metadata(sb.endpoints.service_url.rstrip("/")))
+        return json_response(openid_metadata(sb.endpoints.service_url.rstrip("/")))
 
     async def keys(request: web.Request) -> web.Response:
-        return _json(jwks(key))
+        return json_response(jwks(key))
 
     r = app.router
     base = "/v3/conversations/{conversation}"
