@@ -158,21 +158,21 @@ class ChannelStore:
         """A conversation by id; a channel thread's id (``…;messageid=…``) names its channel."""
         return self.conversations.get(conversation_id.split(";", 1)[0])
 
-    def personal(self, bot: Bot, member: Member) -> Conversation | None:
-        """The user's personal chat with the bot, if the app was ever installed for them."""
+    def personal(self, app_id: str, tenant_id: str, member_ref: str) -> Conversation | None:
+        """A user's personal chat with the bot, if the app was ever installed for them."""
         for conversation in self.conversations.values():
             if (
                 conversation.kind == "personal"
-                and conversation.bot.app_id == bot.app_id
-                and conversation.members[0].object_id == member.object_id
-                and conversation.tenant_id == member.tenant_id
+                and conversation.bot.app_id == app_id
+                and conversation.tenant_id == tenant_id
+                and conversation.member(member_ref) is not None
             ):
                 return conversation
         return None
 
     def open_personal(self, bot: Bot, member: Member) -> tuple[Conversation, bool]:
         """The personal chat, created (installed) if needed; whether it was newly installed."""
-        existing = self.personal(bot, member)
+        existing = self.personal(bot.app_id, member.tenant_id, member.object_id)
         if existing is not None:
             fresh = not existing.installed
             existing.installed = True

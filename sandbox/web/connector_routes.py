@@ -40,16 +40,19 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
             raise ChannelError(401, "Unauthorized", "The token's app is not a registered bot.")
         return app_id
 
-    def writable(request: web.Request, app_id: str) -> Conversation:
-        conversation = channel.conversation(request.match_info["conversation"])
-        channel.check_writable(conversation, app_id)
-        return conversation
-
     def throttled(app_id: str, conversation: Conversation, sending: bool) -> None:
         counted = conversation.id if sending else None
         wait = channel.throttle(app_id, conversation.tenant_id, counted)
         if wait is not None:
             raise _Throttled(wait)
+
+    def conversation_of(request: web.Request, sending: bool) -> Conversation:
+        """The path's conversation, once the caller may write to it within Teams' limits."""
+        app_id = caller(request)
+        conversation = channel.conversation(request.match_info["conversation"])
+        channel.check_writable(conversation, app_id)
+        throttled(app_id, conversation, sending)
+        return conversation
 
     def handler(fn: Any) -> Any:
         async def wrapped(request: web.Request) -> web.StreamResponse:
@@ -74,18 +77,14 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
 
     @handler
     async def send(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=True)
+        conversation = conversation_of(request, sending=True)
         activity = activity_body(await read_object(request))
         new_id = channel.bot_sends(conversation, activity, activity.get("replyToId"))
         return json_response({"id": new_id}, 201)
 
     @handler
     async def reply(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=True)
+        conversation = conversation_of(request, sending=True)
         activity = activity_body(await read_object(request))
         # Teams accepts a reply to any id (botbuilder may reply to one it made up).
         new_id = channel.bot_sends(conversation, activity, request.match_info["activity"])
@@ -93,18 +92,14 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
 
     @handler
     async def update(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=False)
+        conversation = conversation_of(request, sending=False)
         target = request.match_info["activity"]
         channel.bot_updates(conversation, target, activity_body(await read_object(request)))
         return json_response({"id": target})
 
     @handler
     async def delete(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=False)
+        conversation = conversation_of(request, sending=False)
         channel.bot_deletes(conversation, request.match_info["activity"])
         return web.Response(status=200)
 
@@ -128,7 +123,7 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
             )
         bot = channel.bot(app_id)
         member_ref = str(members[0].get("aadObjectId") or members[0].get("id", ""))
-        conversation = _personal_of(channel, bot.app_id, str(tenant_id), member_ref)
+        conversation = channel.store.personal(bot.app_id, str(tenant_id), member_ref)
         if conversation is None or not conversation.installed:
             raise ChannelError(
                 403,
@@ -144,16 +139,12 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
 
     @handler
     async def members(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=False)
+        conversation = conversation_of(request, sending=False)
         return json_response([m.to_json() for m in conversation.members])
 
     @handler
     async def paged_members(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=False)
+        conversation = conversation_of(request, sending=False)
         try:
             size = min(500, max(1, int(request.query.get("pageSize", "200"))))
             token = request.query.get("continuationToken")
@@ -170,9 +161,7 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
 
     @handler
     async def member(request: web.Request) -> web.Response:
-        app_id = caller(request)
-        conversation = writable(request, app_id)
-        throttled(app_id, conversation, sending=False)
+        conversation = conversation_of(request, sending=False)
         found = conversation.member(request.match_info["member"])
         if found is None:
             raise ChannelError(404, "MemberNotFoundInConversation", "The member was not found.")
@@ -202,17 +191,3 @@ class _Throttled(Exception):  # noqa: N818 - a condition, not an error
     def __init__(self, wait: float) -> None:
         super().__init__(wait)
         self.wait = wait
-
-
-def _personal_of(
-    channel: ChannelService, app_id: str, tenant_id: str, member_ref: str
-) -> Conversation | None:
-    for conversation in channel.store.conversations.values():
-        if (
-            conversation.kind == "personal"
-            and conversation.bot.app_id == app_id
-            and conversation.tenant_id == tenant_id
-            and conversation.member(member_ref) is not None
-        ):
-            return conversation
-    return None
