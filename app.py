@@ -1,16 +1,250 @@
-"""Command line of the product: wiring of settings, processes and the embedded default."""
+"""Command line of the product: composes each package's settings, wires processes."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from provisioning.engine.clock import Clock
+    from provisioning.engine.outbox import Outbox
+    from provisioning.engine.plans import PlanBook
+    from provisioning.engine.runner import Runner
+    from provisioning.engine.settings import RunnerSettings
+    from provisioning.engine.store import RunStore
+    from provisioning.identity.settings import IdentitySettings
+    from provisioning.identity.sign_in import SignIn
+    from provisioning.integrations import Integrations
+    from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
+    from provisioning.ports_factory import AdapterPortsFactory
+    from provisioning.settings import ProvisioningSettings
+    from provisioning.tenants import TenantStore
+    from storage.audit import AuditLog
+    from storage.settings import StorageSettings
+    from storage.vault import TokenVault
+
+_TEST_NETS = [
+    ipaddress.ip_network(n)
+    for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+]
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+@dataclass
+class Settings:
+    """Every package's settings, read from the environment (or ``.env``) together."""
+
+    storage: StorageSettings
+    microsoft: MicrosoftSettings
+    dns: ProviderDnsSettings
+    identity: IdentitySettings
+    provisioning: ProvisioningSettings
+    runner: RunnerSettings
+
+    @classmethod
+    def load(cls, values: Mapping[str, str] | None = None) -> Settings:
+        """From the environment, or (tests) from ``values`` only."""
+        from provisioning.engine.settings import RunnerSettings
+        from provisioning.identity.settings import IdentitySettings
+        from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
+        from provisioning.settings import ProvisioningSettings
+        from storage.settings import StorageSettings
+
+        def read(model: Any) -> Any:
+            if values is None:
+                return model()
+            return model.model_validate(dict(values))
+
+        return cls(
+            storage=read(StorageSettings),
+            microsoft=read(MicrosoftSettings),
+            dns=read(ProviderDnsSettings),
+            identity=read(IdentitySettings),
+            provisioning=read(ProvisioningSettings),
+            runner=read(RunnerSettings),
+        )
+
+    @property
+    def against_sandbox(self) -> bool:
+        """Whether Microsoft is the local sandbox (its endpoints on loopback)."""
+        return _loopback(urlsplit(self.microsoft.authority_host).hostname or "")
+
+    def problems(self) -> list[str]:
+        """What keeps this configuration from running for real (all at once).
+
+        Demo values are fine against the sandbox; against Microsoft they would quietly
+        provision a documentation address or write to a DNS server that is not the provider's.
+        """
+        found = []
+        if not self.identity.microsoft_app_id:
+            found.append("MicrosoftAppId is not set (the app registration's client id).")
+        if not self.identity.microsoft_app_password.get_secret_value():
+            found.append("MicrosoftAppPassword is not set (the app registration's secret).")
+        if not self.dns.tsig_key_name or not self.dns.tsig_secret.get_secret_value():
+            found.append("TSIG_KEY_NAME and TSIG_SECRET must name the key of the provider zone.")
+        if self.provisioning.default_region not in self.provisioning.regions:
+            found.append(f"DEFAULT_REGION {self.provisioning.default_region!r} is not in REGIONS.")
+        if self.against_sandbox:
+            return found
+        for region, addresses in self.provisioning.regions.items():
+            for address in addresses:
+                try:
+                    ip = ipaddress.ip_address(address)
+                except ValueError:
+                    found.append(f"REGIONS[{region!r}] holds {address!r}, not an IP address.")
+                    continue
+                if any(ip in net for net in _TEST_NETS):
+                    found.append(
+                        f"REGIONS[{region!r}] holds {address}, a documentation (TEST-NET) "
+                        "address: set the addresses of your SBC."
+                    )
+        if _loopback(self.dns.primary_server[0]):
+            found.append(
+                f"PROVIDER_DNS_PRIMARY is {self.dns.provider_dns_primary}, on this machine: set "
+                "the primary name server of the provider zone."
+            )
+        return found
+
+
+@dataclass
+class Runtime:
+    """The product's parts, wired from settings."""
+
+    settings: Settings
+    engine: Engine
+    store: RunStore
+    tenants: TenantStore
+    audit: AuditLog
+    vault: TokenVault
+    clock: Clock
+    ports: AdapterPortsFactory
+    book: PlanBook
+    outbox: Outbox
+    sign_in: SignIn
+    integrations: Integrations
+
+    def runner(self, **options: Any) -> Runner:
+        """A runner with this installation's settings (``options`` override them)."""
+        from provisioning.engine.runner import Runner
+
+        options.setdefault("lease_seconds", self.settings.runner.runner_lease_seconds)
+        options.setdefault("concurrency", self.settings.runner.runner_concurrency)
+        options.setdefault("idle_poll_seconds", self.settings.runner.runner_idle_poll_seconds)
+        runner_class = options.pop("runner_class", Runner)
+        runner: Runner = runner_class(self.store, self.book, self.ports, self.clock, **options)
+        return runner
+
+
+def build_runtime(settings: Settings | None = None, clock: Clock | None = None) -> Runtime:
+    """Settings → database, vault, clock, ports and the engine's entry points.
+
+    The schema is not migrated here (replicas starting together would race): run
+    ``app.py migrate`` first.
+    """
+    from provisioning.engine.clock import SystemClock
+    from provisioning.engine.outbox import Outbox
+    from provisioning.engine.store import RunStore
+    from provisioning.identity.flows import SignInFlows
+    from provisioning.identity.msal_client import http_client
+    from provisioning.identity.sign_in import SignIn
+    from provisioning.integrations import Integrations
+    from provisioning.plans import PLANS
+    from provisioning.ports_factory import AdapterPortsFactory
+    from provisioning.tenants import TenantStore
+    from storage.audit import AuditLog
+    from storage.crypto import Sealer
+    from storage.database import make_engine
+    from storage.keys import load_key
+    from storage.vault import TokenVault
+
+    settings = settings or Settings.load()
+    clock = clock or SystemClock()
+    s = settings.storage
+    engine = make_engine(s.database_url)
+    secret = s.token_vault_key.get_secret_value() if s.token_vault_key else None
+    key = load_key(secret, s.token_vault_key_file)
+    vault = TokenVault(engine, key)
+    audit = AuditLog(engine)
+    store = RunStore(engine)
+    tenants = TenantStore(engine)
+    outbox = Outbox(engine)
+    ports = AdapterPortsFactory(
+        settings.microsoft, settings.identity, settings.dns, vault, audit, clock
+    )
+    sign_in = SignIn(
+        settings.identity,
+        settings.microsoft,
+        vault,
+        SignInFlows(engine, Sealer(key)),
+        audit,
+        clock,
+        http_client(settings.microsoft),
+    )
+    integrations = Integrations(
+        settings.provisioning,
+        settings.dns,
+        store,
+        tenants,
+        audit,
+        vault,
+        PLANS,
+        ports,
+        clock,
+        outbox,
+        sign_in,
+    )
+    return Runtime(
+        settings,
+        engine,
+        store,
+        tenants,
+        audit,
+        vault,
+        clock,
+        ports,
+        PLANS,
+        outbox,
+        sign_in,
+        integrations,
+    )
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs request lines at INFO: URLs only, never headers or bodies.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _settings_or_exit() -> Settings:
+    settings = Settings.load()
+    problems = settings.problems()
+    if problems:
+        print("The configuration is not usable:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        raise SystemExit(2)
+    return settings
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -38,85 +272,27 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
-@dataclass
-class Runtime:
-    """The product's parts, wired from settings."""
-
-    settings: Any
-    engine: Any
-    store: Any
-    vault: Any
-    clock: Any
-    ports: Any
-    integrations: Any
-
-
-def build_runtime(settings: Any = None) -> Runtime:
-    """Settings → database (migrated), vault, clock, ports and the engine's entry points."""
-    from provisioning.adapters.factory import AdapterPortsFactory
-    from provisioning.integrations import Integrations
-    from provisioning.ports.clock import SystemClock
-    from provisioning.runner.store import RunStore
-    from provisioning.settings import Settings
-    from storage.database import make_engine, migrate
-    from storage.keys import load_key
-    from storage.vault import TokenVault
-
-    settings = settings or Settings()
-    engine = make_engine(settings.database_url)
-    migrate(engine)
-    secret = settings.token_vault_key.get_secret_value() if settings.token_vault_key else None
-    vault = TokenVault(engine, load_key(secret, settings.token_vault_key_file))
-    clock = SystemClock()
-    store = RunStore(engine)
-    ports = AdapterPortsFactory(settings, vault, clock)
-    return Runtime(
-        settings, engine, store, vault, clock, ports, Integrations(settings, store, clock, ports)
-    )
-
-
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs request lines at INFO: URLs only, never headers or bodies.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
 def _migrate(args: argparse.Namespace) -> int:
+    from storage.database import make_engine, migrate
+
     _logging(False)
-    runtime = build_runtime()
-    print(f"database at {runtime.engine.url.render_as_string(hide_password=True)} is up to date")
+    settings = Settings.load()
+    engine = make_engine(settings.storage.database_url)
+    migrate(engine)
+    print(f"database at {engine.url.render_as_string(hide_password=True)} is up to date")
+    engine.dispose()
     return 0
 
 
 def _runner(args: argparse.Namespace) -> int:
-    from provisioning.runner.runner import CrashPoint, Runner
+    from storage.database import schema_is_current
 
     _logging(args.verbose)
-    runtime = build_runtime()
-    crash = None
-    if args.crash_at:
-        step, _, when = args.crash_at.partition(":")
-        crash = CrashPoint(step, when or "after_record")
-    s = runtime.settings
-
-    async def forget(tenant_id: str) -> int:
-        return int(runtime.vault.delete(tenant_id))
-
-    runner = Runner(
-        runtime.store,
-        runtime.ports,
-        runtime.clock,
-        owner=args.owner,
-        lease_seconds=s.runner_lease_seconds,
-        concurrency=s.runner_concurrency,
-        idle_poll_seconds=s.runner_idle_poll_seconds,
-        forget_credentials=forget,
-        crash=crash,
-    )
+    runtime = build_runtime(_settings_or_exit())
+    if not schema_is_current(runtime.engine):
+        print("The database schema is not current: run `python app.py migrate`.", file=sys.stderr)
+        return 2
+    runner = runtime.runner(**({"owner": args.owner} if args.owner else {}))
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -125,6 +301,7 @@ def _runner(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         logging.getLogger("runner").info("runner %s started", runner.owner)
         await runner.run_forever(stop)
+        logging.getLogger("runner").info("runner %s stopped; its leases are released", runner.owner)
 
     asyncio.run(main())
     return 0
@@ -136,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sandbox = sub.add_parser(
         "sandbox",
-        help="run the local Microsoft 365 sandbox (Entra ID, Graph)",
+        help="run the local Microsoft 365 sandbox (Entra ID, Graph, Teams, DNS, web chat)",
         description="Run the local Microsoft 365 sandbox. Prints one JSON line with its "
         "endpoints, then serves until interrupted.",
     )
@@ -145,7 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--port-base",
         type=int,
         default=0,
-        help="entra, graph, control and login on BASE..BASE+3 (default: free ports)",
+        help="fixed ports from BASE (see the README); default: free ports",
     )
     sandbox.add_argument(
         "--data-dir",
@@ -174,16 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
         "runner",
         help="execute provisioning and removal runs until interrupted",
         description="Claims runs from the database by lease and executes them. Any number of "
-        "runners may share one PostgreSQL database.",
+        "runners may share one PostgreSQL database. SIGTERM lets go of every lease held.",
     )
     runner.add_argument("--owner", help="this runner's name in leases (default: host:pid)")
     runner.add_argument("--verbose", action="store_true", help="debug logging")
-    runner.add_argument(
-        "--crash-at",
-        metavar="STEP[:WHEN]",
-        help="chaos testing: SIGKILL this process at a step; WHEN is "
-        "after_intent, before_record or after_record (default)",
-    )
     runner.set_defaults(func=_runner)
     return parser
 

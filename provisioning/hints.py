@@ -1,25 +1,50 @@
-"""What the admin can do about a failure Microsoft reported (SPEC: "the admin's next step")."""
+"""What the admin can do about a failure (SPEC: "the admin's next step"), naming the system that
+failed: the provider's DNS is never blamed on Microsoft, nor Microsoft on the provider."""
 
 from __future__ import annotations
 
-from provisioning.errors import ErrorKind, ServiceError
-
-_HINTS = {
-    ErrorKind.UNAUTHENTICATED: "Sign in again (the stored sign-in expired or was revoked), then "
-    "retry.",
-    ErrorKind.DENIED: "The signed-in account lacks a role this step needs. Sign in with a "
-    "Global Administrator, or an account holding Teams Administrator, User "
-    "Administrator and Domain Name Administrator, then retry.",
-    ErrorKind.INVALID: "Microsoft refused the change as it stands. Check the object in the "
-    "Microsoft 365 or Teams admin centre, then retry.",
-    ErrorKind.NOT_FOUND: "Something the bot expected in the tenant is missing. Retry; if it "
-    "keeps failing, run the removal and integrate again.",
-    ErrorKind.CONFLICT: "Something in the tenant conflicts with the change. Check the Teams admin "
-    "centre for objects with the same name, then retry.",
-    ErrorKind.TRANSIENT: "Microsoft kept failing for a while. Retry later; nothing is lost.",
-}
+from provisioning.engine.errors import StepError
+from provisioning.microsoft.errors import PROVIDER_DNS, ErrorKind, ServiceError
 
 
-def hint_for(error: ServiceError) -> str:
-    """A next step for the admin."""
-    return _HINTS[error.kind]
+def _dns_hint(kind: ErrorKind) -> str:
+    if kind in (ErrorKind.DENIED, ErrorKind.UNAUTHENTICATED):
+        return (
+            "The provider's DNS refused our update: the provider must check the TSIG key and "
+            "the zone's update policy in the bot's settings, then retry."
+        )
+    if kind == ErrorKind.TRANSIENT:
+        return (
+            "The provider's DNS servers kept failing to answer. The provider must check its "
+            "name servers; retry afterwards, nothing is lost."
+        )
+    return "The provider's DNS refused the change. The provider must check its zone, then retry."
+
+
+def explain(error: Exception) -> str:
+    """The next step for the admin after ``error`` ended a step."""
+    if not isinstance(error, StepError):
+        return "Retry; if it keeps failing, report it to the provider."
+    system = error.service
+    kind = error.kind if isinstance(error, ServiceError) else ErrorKind.TRANSIENT
+    if system == PROVIDER_DNS:
+        return _dns_hint(kind)
+    hints = {
+        ErrorKind.UNAUTHENTICATED: f"{system} no longer accepts the stored sign-in (it expired "
+        "or was revoked). Sign in again, then retry.",
+        ErrorKind.DENIED: f"{system} says the signed-in account lacks a role this step needs. "
+        "Sign in with a Global Administrator, or an account holding Teams Administrator, User "
+        "Administrator and Domain Name Administrator, then retry.",
+        ErrorKind.INVALID: f"{system} refused the change as it stands. Check the object in the "
+        "Microsoft 365 or Teams admin centre, then retry.",
+        ErrorKind.NOT_FOUND: f"Something the bot expected is missing in {system}. Retry; if it "
+        "keeps failing, run the removal and integrate again.",
+        ErrorKind.ALREADY_EXISTS: f"{system} already has an object with the same name. Check "
+        "the admin centre for it, then retry.",
+        ErrorKind.IN_USE: f"{system} says another object still uses this one. Remove that link "
+        "in the admin centre, then retry.",
+        ErrorKind.DOMAIN_NOT_ACTIVATED: f"{system} has not taken the domain up for Direct "
+        "Routing. Check that the gateway user is licensed, then retry.",
+        ErrorKind.TRANSIENT: f"{system} kept failing for a while. Retry later; nothing is lost.",
+    }
+    return hints[kind]

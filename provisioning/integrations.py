@@ -1,113 +1,439 @@
-"""The engine's entry points: readiness, starting a provisioning or a removal."""
+"""The facade the bot and the command line use: the only part of ``provisioning`` they import.
+
+Every call is safe to await from an aiohttp handler: database, msal and DNS work runs in worker
+threads or on the event loop without blocking it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+
+from provisioning.engine.clock import Clock
+from provisioning.engine.contract import Ledger
+from provisioning.engine.errors import ActiveRunExists, RunNotFound
+from provisioning.engine.outbox import Deliver, DeliveryFailed, Notification, Notifier, Outbox
+from provisioning.engine.plans import PlanBook
+from provisioning.engine.store import RunStore
+from provisioning.engine.views import MilestoneView, RunView, StepView, build_view
+from provisioning.identity.flows import SignInBinding
+from provisioning.identity.scopes import Purpose
+from provisioning.identity.sign_in import SignedIn, SignIn, SignInError, StartedSignIn
+from provisioning.microsoft.ports.tenant import TenantPortsFactory
+from provisioning.microsoft.settings import ProviderDnsSettings
 from provisioning.naming import sbc_domain
-from provisioning.ports.clock import Clock
-from provisioning.readiness import Check, evaluate, observe
-from provisioning.runner.plans import PLANS
-from provisioning.runner.ports_factory import PortsFactory
-from provisioning.runner.store import RunStore
-from provisioning.settings import Settings
-from provisioning.steps.contract import IntegrationPlan
+from provisioning.params import IntegrationParams, RemovalParams
+from provisioning.preflight import name_clashes
+from provisioning.readiness import Check, Status, blocking, evaluate, observe
+from provisioning.settings import ProvisioningSettings
+from provisioning.tenants import TenantStore
+from storage.audit import AuditLog
 from storage.runs import RunKind
-from storage.tenants import TenantRecord, TenantState
+from storage.tenants import TenantState
+from storage.vault import TokenVault
+
+__all__ = [
+    "CancelResult",
+    "Check",
+    "DeliveryFailed",
+    "Integrations",
+    "MilestoneView",
+    "Notification",
+    "Purpose",
+    "Refused",
+    "RunKind",
+    "RunNotFound",
+    "RunView",
+    "SignInBinding",
+    "SignInError",
+    "SignedIn",
+    "StartedSignIn",
+    "Status",
+    "StepView",
+    "TenantState",
+    "TenantView",
+]
 
 
-class UnknownTenant(Exception):  # noqa: N818 - a refusal the caller explains
-    """Nobody has signed in for this tenant yet."""
+class Refused(Exception):  # noqa: N818 - a refusal the caller shows the admin
+    """The request cannot go ahead; ``reason`` says what the admin can do about it."""
+
+    def __init__(
+        self, code: str, reason: str, checks: list[Check] | None = None, run_id: str | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+        self.checks = checks or []
+        self.run_id = run_id
 
 
-class UnknownRegion(Exception):  # noqa: N818 - a refusal the caller explains
-    """The region is not configured."""
+@dataclass(frozen=True)
+class TenantView:
+    """Where a tenant stands, as a status card shows it."""
+
+    tenant_id: str
+    display_name: str
+    initial_domain: str
+    state: str
+    sbc_domain: str | None
+    region: str | None
+    signed_in: tuple[str, ...]  # purposes with stored credentials
+    active_run: str | None
+    last_run: str | None
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    """Whether the run's runner has let go (``stopped``) or is still stopping."""
+
+    run_id: str
+    cancelled: bool
+    stopped: bool
 
 
 class Integrations:
     """What the bot (or the command line) asks of the engine."""
 
     def __init__(
-        self, settings: Settings, store: RunStore, clock: Clock, ports: PortsFactory
+        self,
+        settings: ProvisioningSettings,
+        dns: ProviderDnsSettings,
+        store: RunStore,
+        tenants: TenantStore,
+        audit: AuditLog,
+        vault: TokenVault,
+        book: PlanBook,
+        ports: TenantPortsFactory,
+        clock: Clock,
+        outbox: Outbox,
+        sign_in: SignIn | None = None,
     ) -> None:
         self._settings = settings
+        self._dns = dns
         self._store = store
-        self._clock = clock
+        self._tenants = tenants
+        self._audit = audit
+        self._vault = vault
+        self._book = book
         self._ports = ports
+        self._clock = clock
+        self._outbox = outbox
+        self._sign_in = sign_in
+
+    # ---------------------------------------------------------------------------- tenants
+
+    async def tenant(self, tenant_id: str) -> TenantView | None:
+        """Where a tenant stands (``None`` if nobody has signed in for it)."""
+
+        def read() -> TenantView | None:
+            record = self._tenants.get(tenant_id)
+            if record is None:
+                return None
+            active = self._store.active_run(tenant_id)
+            return TenantView(
+                tenant_id=record.id,
+                display_name=record.display_name,
+                initial_domain=record.initial_domain,
+                state=record.state,
+                sbc_domain=record.sbc_domain,
+                region=record.region,
+                signed_in=tuple(self._vault.purposes(tenant_id)),
+                active_run=active.id if active else None,
+                last_run=record.last_run_id,
+            )
+
+        return await asyncio.to_thread(read)
 
     def sbc_domain_for(self, initial_domain: str, region: str | None = None) -> str:
         """The SBC domain a tenant gets in ``region``."""
         return sbc_domain(
-            initial_domain, region or self._settings.default_region, self._settings.provider_zone
+            initial_domain, region or self._settings.default_region, self._dns.provider_zone
         )
 
-    def plan(self, tenant: TenantRecord, region: str | None = None) -> IntegrationPlan:
-        """The plan of a run for ``tenant``, from the settings of today."""
-        s = self._settings
-        region = region or tenant.region or s.default_region
-        if region not in s.regions:
-            raise UnknownRegion(
-                f"{region!r} is not a configured region ({', '.join(sorted(s.regions))})"
+    # -------------------------------------------------------------------------- sign-ins
+
+    async def begin_sign_in(
+        self, binding: SignInBinding, login_hint: str | None = None
+    ) -> StartedSignIn:
+        """Start step 1 or step 3; the admin's browser goes to ``auth_uri``."""
+        sign_in = self._require_sign_in()
+        return await asyncio.to_thread(sign_in.begin, binding, login_hint)
+
+    async def complete_sign_in(self, response: dict[str, str]) -> SignedIn:
+        """Finish a sign-in from the callback; after step 1 the tenant is known."""
+        sign_in = self._require_sign_in()
+        signed = await asyncio.to_thread(sign_in.complete, response)
+        if signed.purpose == Purpose.GRAPH:
+            async with self._ports.open(signed.tenant_id) as ports:
+                org = await ports.directory.organization()
+            await asyncio.to_thread(
+                self._tenants.upsert,
+                signed.tenant_id,
+                org.display_name,
+                org.initial_domain,
+                self._clock.now(),
             )
-        domain = tenant.sbc_domain or self.sbc_domain_for(tenant.initial_domain, region)
-        return IntegrationPlan(
-            tenant_id=tenant.id,
-            initial_domain=tenant.initial_domain,
-            region=region,
-            sbc_domain=domain,
-            sbc_addresses=tuple(s.regions[region]),
-            zone=s.provider_zone,
-            dns_ttl=s.dns_ttl,
-            names_brand=s.brand,
-            usage_location=s.gateway_usage_location,
-            country_code=s.dial_plan_country_code,
-            sip_port=s.sip_signaling_port,
-            max_concurrent_sessions=s.max_concurrent_sessions,
-        )
+        return signed
 
-    def _tenant(self, tenant_id: str) -> TenantRecord:
-        tenant = self._store.tenant(tenant_id)
-        if tenant is None:
-            raise UnknownTenant(tenant_id)
-        return tenant
+    def _require_sign_in(self) -> SignIn:
+        if self._sign_in is None:
+            raise RuntimeError("this process was wired without sign-in")
+        return self._sign_in
+
+    # ------------------------------------------------------------------------- readiness
 
     async def readiness(self, tenant_id: str, region: str | None = None) -> list[Check]:
         """The checklist (SPEC step 2)."""
-        tenant = self._tenant(tenant_id)
-        integrated = tenant.state in (TenantState.INTEGRATED, TenantState.INTEGRATING)
+        record = await asyncio.to_thread(self._tenants.get, tenant_id)
+        if record is None:
+            raise Refused("unknown_tenant", "Nobody has signed in for this organization yet.")
+        ledger = Ledger(await asyncio.to_thread(self._store.ledger, tenant_id))
+        integrated = record.state in (TenantState.INTEGRATED, TenantState.INTEGRATING)
         async with self._ports.open(tenant_id) as ports:
             obs = await observe(
-                ports.graph,
+                ports.directory,
+                ports.domains,
                 ports.zone,
                 lambda initial: self.sbc_domain_for(initial, region),
                 integrated,
+                lambda name: ledger.has("domain", name),
             )
         return evaluate(obs)
 
-    def start(
-        self, tenant_id: str, kind: RunKind, requested_by: str, region: str | None = None
+    # ------------------------------------------------------------------------------ runs
+
+    async def start(
+        self,
+        tenant_id: str,
+        kind: RunKind,
+        requested_by: str,
+        subscriber: str | None = None,
+        region: str | None = None,
     ) -> str:
-        """Create a provisioning or removal run (one active run per tenant).
+        """Create a provisioning or a removal run; :class:`Refused` says why not.
 
         A removal supersedes an unfinished provisioning (stuck, failing, or interrupted): the
         admin who asks to remove everything wants that, not the rest of the setup first.
         """
-        tenant = self._tenant(tenant_id)
-        plan = self.plan(tenant, region)
-        if kind == RunKind.REMOVE:
-            self._store.cancel_active(
-                tenant_id,
-                RunKind.PROVISION,
-                self._clock.now(),
-                f"superseded by removal ({requested_by})",
+        record = await asyncio.to_thread(self._tenants.get, tenant_id)
+        if record is None:
+            raise Refused(
+                "unknown_tenant",
+                "Nobody has signed in for this organization yet. Start with step 1 (sign in).",
             )
-        run_id = self._store.create_run(
-            tenant_id, kind, [s.name for s in PLANS[kind]], plan, requested_by, self._clock.now()
+        purposes = set(await asyncio.to_thread(self._vault.purposes, tenant_id))
+        missing = [p for p in (Purpose.GRAPH, Purpose.TEAMS_ADMIN) if p.value not in purposes]
+        if missing:
+            which = " and ".join(
+                "step 1 (Microsoft Graph)" if p == Purpose.GRAPH else "step 3 (Teams admin)"
+                for p in missing
+            )
+            raise Refused("signed_out", f"The bot needs the sign-in of {which} first.")
+        if kind == RunKind.REMOVE:
+            return await self._start_removal(tenant_id, requested_by, subscriber)
+        return await self._start_provisioning(
+            tenant_id, record.initial_domain, requested_by, subscriber, region
         )
-        self._store.audit(
+
+    async def _start_provisioning(
+        self,
+        tenant_id: str,
+        initial_domain: str,
+        requested_by: str,
+        subscriber: str | None,
+        region: str | None,
+    ) -> str:
+        s = self._settings
+        region = region or s.default_region
+        if region not in s.regions:
+            raise Refused(
+                "unknown_region",
+                f"{region!r} is not a region of this provider ({', '.join(sorted(s.regions))}).",
+            )
+        active = await asyncio.to_thread(self._store.active_run, tenant_id)
+        if active is not None:
+            raise Refused("active_run", f"A {active.kind} is already running.", run_id=active.id)
+        checks = await self.readiness(tenant_id, region)
+        failing = blocking(checks)
+        if failing:
+            raise Refused(
+                "not_ready",
+                "The readiness check has failures: " + "; ".join(c.title for c in failing) + ".",
+                checks,
+            )
+        domain = self.sbc_domain_for(initial_domain, region)
+        ledger = Ledger(await asyncio.to_thread(self._store.ledger, tenant_id))
+        async with self._ports.open(tenant_id) as ports:
+            clashes = await name_clashes(ports, s.brand, domain, ledger)
+            country = (await ports.directory.organization()).country
+        if clashes:
+            raise Refused(
+                "name_clash",
+                "These already exist in the tenant and the bot did not create them: "
+                + "; ".join(clashes)
+                + ". Remove or rename them in the Teams or Microsoft 365 admin centre, then "
+                "try again.",
+            )
+        params = IntegrationParams(
+            tenant_id=tenant_id,
+            initial_domain=initial_domain,
+            region=region,
+            sbc_domain=domain,
+            sbc_addresses=tuple(s.regions[region]),
+            zone=self._dns.provider_zone,
+            dns_ttl=self._dns.dns_ttl,
+            brand=s.brand,
+            usage_location=country or s.gateway_usage_location,
+            country_code=_calling_code(country) or s.dial_plan_country_code,
+            sip_port=s.sip_signaling_port,
+            max_concurrent_sessions=s.max_concurrent_sessions,
+        )
+        return await self._create(tenant_id, RunKind.PROVISION, params, requested_by, subscriber)
+
+    async def _start_removal(
+        self, tenant_id: str, requested_by: str, subscriber: str | None
+    ) -> str:
+        active = await asyncio.to_thread(self._store.active_run, tenant_id)
+        if active is not None and active.kind == RunKind.REMOVE.value:
+            raise Refused("active_run", "A removal is already running.", run_id=active.id)
+        if active is not None:
+            plan = self._book.version(active.kind, active.plan_version)
+            await asyncio.to_thread(
+                self._store.cancel,
+                active.id,
+                self._clock.now(),
+                f"superseded by a removal ({requested_by})",
+                plan.on_finish,
+            )
+        last = await asyncio.to_thread(self._tenants.last_provisioning, tenant_id)
+        recorded = json.loads(last.plan) if last else {}
+        params = RemovalParams(
+            tenant_id=tenant_id,
+            sbc_domain=str(recorded.get("sbc_domain", "")),
+            brand=str(recorded.get("brand", recorded.get("names_brand", ""))),
+        )
+        return await self._create(tenant_id, RunKind.REMOVE, params, requested_by, subscriber)
+
+    async def _create(
+        self,
+        tenant_id: str,
+        kind: RunKind,
+        params: IntegrationParams | RemovalParams,
+        requested_by: str,
+        subscriber: str | None,
+    ) -> str:
+        now = self._clock.now()
+        try:
+            run_id = await asyncio.to_thread(
+                self._store.create_run,
+                tenant_id,
+                self._book.current(kind.value),
+                params,
+                requested_by,
+                now,
+                subscriber,
+            )
+        except ActiveRunExists as exc:
+            raise Refused("active_run", "Another run of this organization is active.") from exc
+        await asyncio.to_thread(
+            self._audit.record,
             tenant_id,
             requested_by,
             f"{kind.value}_requested",
-            self._clock.now(),
+            now,
             run_id=run_id,
-            sbc_domain=plan.sbc_domain,
+            sbc_domain=params.sbc_domain,
         )
         return run_id
+
+    async def view(self, run_id: str) -> RunView:
+        """A run as the progress card shows it."""
+
+        def read() -> RunView:
+            run = self._store.run(run_id)
+            if run is None:
+                raise RunNotFound(run_id)
+            plan = self._book.version(run.kind, run.plan_version)
+            return build_view(
+                run, plan, self._store.steps(run_id), self._store.events(run_id), self._clock.now()
+            )
+
+        return await asyncio.to_thread(read)
+
+    async def latest_run(self, tenant_id: str) -> RunView | None:
+        """The tenant's newest run, if any."""
+        runs = await asyncio.to_thread(self._store.runs_of, tenant_id, 1)
+        return await self.view(runs[0].id) if runs else None
+
+    async def cancel(self, run_id: str, requested_by: str, wait: float = 5.0) -> CancelResult:
+        """Cancel a run; returns once its runner has let go, or after ``wait`` seconds."""
+        run = await asyncio.to_thread(self._store.run, run_id)
+        if run is None:
+            raise RunNotFound(run_id)
+        plan = self._book.version(run.kind, run.plan_version)
+        cancelled = await asyncio.to_thread(
+            self._store.cancel,
+            run_id,
+            self._clock.now(),
+            f"cancelled by {requested_by}",
+            plan.on_finish,
+        )
+        if cancelled:
+            await asyncio.to_thread(
+                self._audit.record,
+                run.tenant_id,
+                requested_by,
+                f"{run.kind}_cancelled",
+                self._clock.now(),
+                run_id=run_id,
+            )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            holder = await asyncio.to_thread(self._store.lease_holder, run_id)
+            if holder is None:
+                return CancelResult(run_id, cancelled, True)
+            if loop.time() >= deadline:
+                return CancelResult(run_id, cancelled, False)
+            await asyncio.sleep(0.1)
+
+    async def retry(self, run_id: str, requested_by: str) -> bool:
+        """Send a failed run back to work; its give-up clocks start afresh."""
+        run = await asyncio.to_thread(self._store.run, run_id)
+        if run is None:
+            raise RunNotFound(run_id)
+        try:
+            retried = await asyncio.to_thread(self._store.retry, run_id, self._clock.now())
+        except ActiveRunExists as exc:
+            raise Refused("active_run", "Another run of this organization is active.") from exc
+        if retried:
+            await asyncio.to_thread(
+                self._audit.record,
+                run.tenant_id,
+                requested_by,
+                f"{run.kind}_retried",
+                self._clock.now(),
+                run_id=run_id,
+            )
+        return retried
+
+    async def subscribe(self, run_id: str, subscriber: str) -> None:
+        """Tell ``subscriber`` (opaque here) about the run's milestones and progress."""
+        await asyncio.to_thread(self._store.subscribe, run_id, subscriber, self._clock.now())
+
+    def notifier(self, deliver: Deliver, owner: str, **options: Any) -> Notifier:
+        """A delivery loop for the outbox, handing each notification to ``deliver``."""
+        return Notifier(self._outbox, deliver, self._clock, owner, **options)
+
+
+def _calling_code(country: str | None) -> str | None:
+    """The international calling code of an ISO country (``DE`` → ``49``), if known."""
+    if not country:
+        return None
+    code = phonenumbers.country_code_for_region(country.upper())
+    return str(code) if code else None

@@ -1,11 +1,9 @@
-"""Names the product gives what it creates, all derived from settings (SPEC step 3)."""
+"""Names the product gives what it creates, and the limits Microsoft puts on them (SPEC step 3)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from provisioning.ports.teams import NormalizationRule
 
 MAX_GATEWAY_FQDN = 63  # New-CsOnlinePSTNGateway: "Fqdn is limited to 63 characters"
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
@@ -36,6 +34,8 @@ def sbc_domain(initial_domain: str, region: str, zone: str) -> str:
 
 def fqdn_problems(fqdn: str) -> list[str]:
     """Why ``fqdn`` cannot be a Teams gateway FQDN (empty when it can)."""
+    if not fqdn:
+        return []
     problems = []
     if len(fqdn) > MAX_GATEWAY_FQDN:
         problems.append(
@@ -45,20 +45,3 @@ def fqdn_problems(fqdn: str) -> list[str]:
     if bad:
         problems.append(f"these labels are not valid host-name labels: {', '.join(bad)}")
     return problems
-
-
-def e164_rules(country_code: str) -> tuple[NormalizationRule, ...]:
-    """Dial-plan rules that turn what people dial into E.164 (teams-voice-api.md §4)."""
-    return (
-        NormalizationRule("International", r"^00(\d+)$", "+$1", "International prefix 00 to +"),
-        NormalizationRule(
-            "National",
-            r"^0(\d{7,14})$",
-            f"+{country_code}$1",
-            f"National numbers to +{country_code}",
-        ),
-        NormalizationRule("E164", r"^\+(\d{7,15})$", "+$1", "Already E.164"),
-    )
-
-
-ROUTE_PATTERN = r"^\+\d+$"

@@ -12,27 +12,40 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from provisioning.errors import ServiceError
+from provisioning.licences import gateway_candidates
+from provisioning.microsoft.catalog import (
+    DOMAIN_NAME_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    MCOEV_PLAN,
+    TEAMS_ADMINISTRATOR,
+    TEAMS_COMMUNICATIONS_ADMINISTRATOR,
+    TEAMS_TELEPHONY_ADMINISTRATOR,
+    USER_ADMINISTRATOR,
+)
+from provisioning.microsoft.errors import ServiceError
+from provisioning.microsoft.ports.directory import (
+    DirectoryPort,
+    DirectoryRole,
+    Organization,
+    SubscribedSku,
+)
+from provisioning.microsoft.ports.domains import DomainsPort
+from provisioning.microsoft.ports.zone import DnsZonePort
 from provisioning.naming import fqdn_problems
-from provisioning.ports.dns import DnsZonePort
-from provisioning.ports.graph import DirectoryRole, GraphPort, Organization, SubscribedSku
 
-MCOSTANDARD_PLAN = "0feaeb32-d00e-4d66-bd5a-43b5b83db82c"
-MCOEV_PLAN = "4828c8ec-dc2e-4779-b502-87ac9ce28ab7"
-GLOBAL_ADMIN = "62e90394-69f5-4237-9190-012177145e10"
 T = TypeVar("T")
 # Without Global Administrator, one role of each group is needed (graph-entra.md §3.2–3.5).
 ROLE_GROUPS: tuple[tuple[str, dict[str, str]], ...] = (
     (
         "Teams voice administration",
         {
-            "69091246-20e8-4a56-aa4d-066075b2a7a8": "Teams Administrator",
-            "aa38014f-0993-46e9-9b45-30501a20909d": "Teams Telephony Administrator",
-            "baf37b3a-610e-45da-9e62-d9d1e5e8914b": "Teams Communications Administrator",
+            TEAMS_ADMINISTRATOR: "Teams Administrator",
+            TEAMS_TELEPHONY_ADMINISTRATOR: "Teams Telephony Administrator",
+            TEAMS_COMMUNICATIONS_ADMINISTRATOR: "Teams Communications Administrator",
         },
     ),
-    ("users and licences", {"fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator"}),
-    ("domains", {"8329153b-31d0-4727-b945-745eb3bc5f31": "Domain Name Administrator"}),
+    ("users and licences", {USER_ADMINISTRATOR: "User Administrator"}),
+    ("domains", {DOMAIN_NAME_ADMINISTRATOR: "Domain Name Administrator"}),
 )
 
 
@@ -66,6 +79,8 @@ class Observations:
     sbc_domain: str
     sbc_domain_taken: bool | None
     already_integrated: bool
+    # The domain is ours: an earlier integration attempt (failed or cancelled) added it.
+    sbc_domain_ours: bool
     zone_error: str | None
     errors: dict[str, str]
 
@@ -82,7 +97,7 @@ def _roles(obs: Observations) -> Check:
         )
     held = {r.template_id for r in obs.roles}
     names = ", ".join(sorted(r.name for r in obs.roles)) or "no admin role"
-    if GLOBAL_ADMIN in held:
+    if GLOBAL_ADMINISTRATOR in held:
         return Check("roles", title, Status.PASS, f"Holds {names}.")
     missing = [" or ".join(group.values()) for _, group in ROLE_GROUPS if not held & set(group)]
     if not missing:
@@ -103,9 +118,9 @@ def _licence(obs: Observations) -> Check:
         return Check(
             "licence", title, Status.FAIL, obs.errors.get("skus", "unknown"), "Re-run the check."
         )
-    free = [s for s in obs.skus if MCOSTANDARD_PLAN in s.service_plan_ids and s.free > 0]
+    free = gateway_candidates(obs.skus)
     if free:
-        best = min(free, key=lambda s: len(s.service_plan_ids))
+        best = free[0]
         return Check(
             "licence", title, Status.PASS, f"{best.part_number} has {best.free} free seat(s)."
         )
@@ -163,14 +178,29 @@ def _phone_users(obs: Observations) -> Check:
 
 def _not_integrated(obs: Observations) -> Check:
     title = "Not integrated already"
-    if obs.already_integrated or obs.sbc_domain_taken:
+    if obs.already_integrated:
         return Check(
             "not_integrated",
             title,
             Status.FAIL,
-            f"The domain {obs.sbc_domain} is already in the tenant.",
-            "If an earlier integration left it behind, run the removal first; "
-            "otherwise remove the domain in the Microsoft 365 admin centre.",
+            "This organization is integrated already.",
+            "To set it up again, run the removal first.",
+        )
+    if obs.sbc_domain_taken and obs.sbc_domain_ours:
+        return Check(
+            "not_integrated",
+            title,
+            Status.PASS,
+            f"An earlier attempt added {obs.sbc_domain}; integrating carries on from there.",
+        )
+    if obs.sbc_domain_taken:
+        return Check(
+            "not_integrated",
+            title,
+            Status.FAIL,
+            f"The domain {obs.sbc_domain} is already in the tenant, and the bot did not add it.",
+            "Remove the domain in the Microsoft 365 admin centre (Settings › Domains), then "
+            "check again.",
         )
     if obs.sbc_domain_taken is None:
         return Check(
@@ -185,6 +215,14 @@ def _not_integrated(obs: Observations) -> Check:
 
 def _fqdn(obs: Observations) -> Check:
     title = "SBC domain usable as a Teams gateway"
+    if not obs.sbc_domain:
+        return Check(
+            "sbc_fqdn",
+            title,
+            Status.WARN,
+            "Unknown until the tenant's initial domain is known.",
+            "",
+        )
     problems = fqdn_problems(obs.sbc_domain)
     if problems:
         return Check(
@@ -232,10 +270,12 @@ def blocking(checks: list[Check]) -> list[Check]:
 
 
 async def observe(
-    graph: GraphPort,
+    directory: DirectoryPort,
+    domains: DomainsPort,
     zone: DnsZonePort,
     sbc_domain_for: Callable[[str], str],
     already_integrated: bool,
+    ours: Callable[[str], bool],
 ) -> Observations:
     """Look at the tenant and the zone (in parallel); failures become part of the picture."""
     errors: dict[str, str] = {}
@@ -248,17 +288,17 @@ async def observe(
             return None
 
     roles, organization, skus, phone, _ = await asyncio.gather(
-        attempt("roles", graph.my_roles()),
-        attempt("organization", graph.organization()),
-        attempt("skus", graph.subscribed_skus()),
-        attempt("teams_phone", graph.count_users_with_plan(MCOEV_PLAN)),
+        attempt("roles", directory.my_roles()),
+        attempt("organization", directory.organization()),
+        attempt("skus", directory.subscribed_skus()),
+        attempt("teams_phone", directory.count_users_with_plan(MCOEV_PLAN)),
         attempt("zone", zone.check_access()),
     )
     sbc = ""
     taken: bool | None = None
-    if organization is not None:
+    if organization is not None and organization.initial_domain:
         sbc = sbc_domain_for(organization.initial_domain)
-        found = await attempt("domain", graph.get_domain(sbc))
+        found = await attempt("domain", domains.get(sbc))
         taken = None if "domain" in errors else found is not None
     return Observations(
         roles=roles,
@@ -268,6 +308,7 @@ async def observe(
         sbc_domain=sbc,
         sbc_domain_taken=taken,
         already_integrated=already_integrated,
+        sbc_domain_ours=bool(sbc) and ours(sbc),
         zone_error=errors.get("zone"),
         errors=errors,
     )

@@ -30,14 +30,18 @@ def load_key(secret: str | None, key_file: Path | None) -> bytes:
         raise VaultKeyError("no token vault key: set TOKEN_VAULT_KEY or a key file")
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        # O_EXCL: two processes starting at once must not write two different keys.
+        # Written whole under a private name, then linked into place: a process starting at the
+        # same moment sees either no key file or the complete key, never an empty one.
+        temporary = key_file.with_name(f".{key_file.name}.{secrets.token_hex(6)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
         try:
-            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(temporary, key_file)
         except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
+            pass  # another process won the race; its key is the key
+        finally:
+            temporary.unlink()
     key_file.chmod(0o600)
     return load_key(key_file.read_text().strip(), None)
 

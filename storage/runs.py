@@ -66,11 +66,18 @@ class RunRecord(SQLModel, table=True):
     finished_at: float | None = None
     next_wake_at: float | None = None
     lease_owner: str | None = Field(default=None, max_length=64)
+    # Seconds since the epoch by the database's clock, so hosts with skewed clocks agree.
     lease_expires_at: float | None = None
+    # Grows with every claim; every write a runner makes carries the generation it claimed.
+    lease_generation: int = 0
     error: str | None = None
     hint: str | None = None
     # What the run was planned with (names, domain, zone…), fixed when it was created.
     plan: str = Field(default="{}")
+    # The plan version whose step list the run was created with.
+    plan_version: int = 1
+    # Unexpected errors of the machinery itself; too many fail the run instead of looping.
+    internal_errors: int = 0
 
 
 class StepRecord(SQLModel, table=True):
@@ -81,11 +88,17 @@ class StepRecord(SQLModel, table=True):
     run_id: str = Field(primary_key=True, foreign_key="runs.id", max_length=32)
     name: str = Field(primary_key=True, max_length=64)
     status: str = Field(default=StepStatus.PENDING.value, max_length=16)
+    # Consecutive transient failures; any outcome the step itself returns resets it.
     attempts: int = 0
+    # When the current run of transient failures began (throttling is judged by time).
+    failing_since: float | None = None
     wait_until: float | None = None
     wait_reason: str | None = None
     error: str | None = None
     hint: str | None = None
+    # When the step first started since the run was created or last retried (give-up clocks).
     started_at: float | None = None
     finished_at: float | None = None
     executed_by: str | None = Field(default=None, max_length=64)
+    # What the step keeps across attempts (progress of a long step) and hands to later steps.
+    data: str = Field(default="{}")

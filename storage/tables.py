@@ -3,15 +3,20 @@
 from storage.credentials import CredentialRecord
 from storage.events import AuditEvent, ProgressEvent
 from storage.ledger import LedgerEntry
+from storage.notifications import NotificationRecord, RunSubscription
 from storage.runs import RunRecord, StepRecord
+from storage.sign_ins import SignInFlowRecord
 from storage.tenants import TenantRecord
 
 __all__ = [
     "AuditEvent",
     "CredentialRecord",
     "LedgerEntry",
+    "NotificationRecord",
     "ProgressEvent",
     "RunRecord",
+    "RunSubscription",
+    "SignInFlowRecord",
     "StepRecord",
     "TenantRecord",
 ]

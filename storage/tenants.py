@@ -15,7 +15,8 @@ class TenantState(StrEnum):
     INTEGRATED = "integrated"
     REMOVING = "removing"
     REMOVED = "removed"
-    FAILED = "failed"
+    PROVISIONING_FAILED = "provisioning_failed"
+    REMOVAL_FAILED = "removal_failed"
 
 
 class TenantRecord(SQLModel, table=True):
@@ -29,5 +30,7 @@ class TenantRecord(SQLModel, table=True):
     region: str | None = Field(default=None, max_length=64)
     sbc_domain: str | None = Field(default=None, max_length=255)
     state: str = Field(default=TenantState.NEW.value, max_length=32)
+    # The run that last changed the state (its kind tells a failed provisioning from a removal).
+    last_run_id: str | None = Field(default=None, max_length=32)
     created_at: float
     updated_at: float

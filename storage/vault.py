@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from storage.credentials import CredentialRecord
-from storage.keys import key_id
+from storage.crypto import Sealer, SealError
 
 
 class VaultError(Exception):
@@ -27,26 +23,25 @@ class TokenVault:
 
     def __init__(self, engine: Engine, key: bytes) -> None:
         self._engine = engine
-        self._aead = AESGCM(key)
-        self._key_id = key_id(key)
+        self._sealer = Sealer(key)
 
     def put(self, tenant_id: str, purpose: str, plaintext: str, now: float) -> None:
         """Encrypt and store (replacing what was there)."""
-        nonce = secrets.token_bytes(12)
-        ciphertext = self._aead.encrypt(nonce, plaintext.encode(), _aad(tenant_id, purpose))
+        nonce, ciphertext = self._sealer.seal(plaintext.encode(), _aad(tenant_id, purpose))
         with Session(self._engine) as session:
             record = session.get(CredentialRecord, (tenant_id, purpose))
             if record is None:
                 record = CredentialRecord(
                     tenant_id=tenant_id,
                     purpose=purpose,
-                    key_id=self._key_id,
+                    key_id=self._sealer.key_id,
                     nonce=nonce,
                     ciphertext=ciphertext,
                     updated_at=now,
                 )
             else:
-                record.key_id, record.nonce, record.ciphertext = self._key_id, nonce, ciphertext
+                record.key_id, record.nonce = self._sealer.key_id, nonce
+                record.ciphertext = ciphertext
                 record.updated_at = now
             session.add(record)
             session.commit()
@@ -57,18 +52,14 @@ class TokenVault:
             record = session.get(CredentialRecord, (tenant_id, purpose))
             if record is None:
                 return None
-            if record.key_id != self._key_id:
-                raise VaultError(
-                    f"the {purpose} credentials of tenant {tenant_id} were stored with another "
-                    "key; sign in again"
-                )
             try:
-                plaintext = self._aead.decrypt(
-                    record.nonce, record.ciphertext, _aad(tenant_id, purpose)
+                plaintext = self._sealer.open(
+                    record.key_id, record.nonce, record.ciphertext, _aad(tenant_id, purpose)
                 )
-            except InvalidTag as exc:
+            except SealError as exc:
                 raise VaultError(
-                    f"the {purpose} credentials of tenant {tenant_id} cannot be decrypted"
+                    f"the {purpose} credentials of tenant {tenant_id} are unusable ({exc}); "
+                    "sign in again"
                 ) from exc
         return plaintext.decode()
 

@@ -7,225 +7,152 @@ what is gone. Objects the product did not create are never touched.
 
 from __future__ import annotations
 
-from provisioning.errors import ErrorKind, ServiceError
-from provisioning.naming import Names
-from provisioning.steps.contract import Done, Failed, LedgerItem, Outcome, Step, StepContext, Wait
-from provisioning.steps.polling import REPLICATION_GIVE_UP, poll_interval
+from typing import Any
 
-POLICY_TYPES = ("OnlineVoiceRoutingPolicy", "TenantDialPlan")
-
-
-def _waiting(ctx: StepContext, reason: str, error: ServiceError, hint: str) -> Outcome:
-    if ctx.elapsed() > REPLICATION_GIVE_UP:
-        return Failed(error.message, hint)
-    return Wait(ctx.clock.now() + poll_interval(ctx.elapsed(), first=5.0, ceiling=120.0), reason)
+from provisioning.engine.contract import Done, LedgerItem, Outcome, Step
+from provisioning.microsoft.errors import ErrorKind, ServiceError
+from provisioning.microsoft.ports.tenant import TenantPorts
+from provisioning.microsoft.ports.voice import DialPlan, Gateway, RoutingPolicy, VoiceRoute
+from provisioning.params import RemovalParams
+from provisioning.steps.common import RemovalCtx, wait_or_give_up
+from provisioning.steps.polling import REPLICATION_GIVE_UP
+from provisioning.steps.unassign import unassign_users
 
 
-async def unassign_users(ctx: StepContext) -> Outcome:
-    """Numbers, dial plan and voice routing policy off every user holding our policy.
-
-    Resource accounts carry line URIs without a voice routing policy: they are reported,
-    not changed (SPEC removal step 1).
-    """
-    ours = Names(ctx.plan.names_brand).e164
-    if not ctx.ledger.items("routing_policy") and not ctx.ledger.items("dial_plan"):
-        return Done(note="No policy of ours was ever created.")
-    changed: list[str] = []
-    resource_accounts: list[str] = []
-    pending_numbers = False
-    async for user in ctx.teams.users():
-        if user.account_type == "resourceAccount" and user.line_uri:
-            resource_accounts.append(user.user_principal_name)
-            continue
-        holds_policy = (user.routing_policy or "").lower() == ours.lower()
-        holds_plan = (user.dial_plan or "").lower() == ours.lower()
-        if not (holds_policy or holds_plan):
-            continue
-        if holds_policy:
-            for number in await ctx.graph.numbers_of(user.object_id):
-                await ctx.graph.unassign_number(number)
-                pending_numbers = True
-            await ctx.teams.grant(user.object_id, "OnlineVoiceRoutingPolicy", None)
-        if holds_plan:
-            await ctx.teams.grant(user.object_id, "TenantDialPlan", None)
-        changed.append(user.user_principal_name)
-    if pending_numbers:
-        if ctx.elapsed() > REPLICATION_GIVE_UP:
-            return Failed(
-                "Phone numbers could not be removed from some users.",
-                "Remove their numbers in the Teams admin centre, then retry.",
-            )
-        # Number removals run asynchronously; the next pass confirms they are gone.
-        return Wait(ctx.clock.now() + 2.0, f"Removing phone numbers from {len(changed)} user(s)")
-    # Earlier passes (numbers still going) said how many users they changed.
-    note = (
-        f"Unassigned {len(changed)} user(s)."
-        if changed
-        else "No user holds the voice routing policy or dial plan any more."
-    )
-    if resource_accounts:
-        note += (
-            " Resource accounts with phone numbers were left as they are (remove their "
-            f"numbers in the Teams admin centre): {', '.join(sorted(resource_accounts))}."
-        )
-    return Done(note=note)
-
-
-async def remove_route(ctx: StepContext) -> Outcome:
-    """Our voice route."""
-    removed = []
-    for item in ctx.ledger.items("voice_route"):
+async def _undo_each(
+    ctx: RemovalCtx,
+    kind: str,
+    delete: Any,
+    waiting: str,
+    blocked: str,
+) -> Outcome:
+    """Delete every ledger item of ``kind``; wait while Microsoft says it is still in use."""
+    removed: list[LedgerItem] = []
+    for item in ctx.ledger.items(kind):
         try:
-            await ctx.teams.delete_route(item.key)
+            await delete(item)
         except ServiceError as exc:
+            if exc.kind == ErrorKind.IN_USE:
+                return wait_or_give_up(
+                    ctx,
+                    REPLICATION_GIVE_UP,
+                    waiting,
+                    exc.message,
+                    blocked.format(key=item.key),
+                    first=5.0,
+                    ceiling=120.0,
+                )
             if exc.kind != ErrorKind.NOT_FOUND:
                 raise
         removed.append(item)
     return Done(removed=tuple(removed))
 
 
-async def _remove_assignable(ctx: StepContext, kind: str, what: str) -> Outcome:
-    removed: list[LedgerItem] = []
-    for item in ctx.ledger.items(kind):
-        try:
-            if kind == "routing_policy":
-                await ctx.teams.delete_policy(item.key)
-            else:
-                await ctx.teams.delete_dial_plan(item.key)
-        except ServiceError as exc:
-            if exc.kind == ErrorKind.NOT_FOUND:
-                removed.append(item)
-                continue
-            if exc.kind != ErrorKind.CONFLICT:
-                raise
-            # Unassignments apply asynchronously; the policy frees up shortly.
-            return _waiting(
-                ctx,
-                f"Waiting for the {what} to be unassigned from every user",
-                exc,
-                f"Some users still hold the {what} '{item.key}'. Grant them "
-                "another one in the Teams admin centre, then retry.",
-            )
-        removed.append(item)
-    return Done(removed=tuple(removed))
+def _voice(kind: str, cls: type[Any], waiting: str, blocked: str) -> Any:
+    async def undo(ctx: RemovalCtx) -> Outcome:
+        async def delete(item: LedgerItem) -> None:
+            await ctx.ports.voice.delete(cls, item.key)
+
+        return await _undo_each(ctx, kind, delete, waiting, blocked)
+
+    return undo
 
 
-async def remove_policy(ctx: StepContext) -> Outcome:
-    """Our voice routing policy (once no user holds it)."""
-    return await _remove_assignable(ctx, "routing_policy", "voice routing policy")
+remove_route = _voice(
+    "voice_route",
+    VoiceRoute,
+    "Waiting for Microsoft to release the voice route",
+    "Teams still refuses to remove the voice route '{key}'. Remove it in the Teams admin "
+    "centre, then retry.",
+)
+remove_policy = _voice(
+    "routing_policy",
+    RoutingPolicy,
+    "Waiting for the voice routing policy to be unassigned from every user",
+    "Some users still hold the voice routing policy '{key}'. Grant them another one in the "
+    "Teams admin centre, then retry.",
+)
+remove_dial_plan = _voice(
+    "dial_plan",
+    DialPlan,
+    "Waiting for the dial plan to be unassigned from every user",
+    "Some users still hold the dial plan '{key}'. Grant them another one in the Teams admin "
+    "centre, then retry.",
+)
+remove_gateway = _voice(
+    "gateway",
+    Gateway,
+    "Waiting for the gateway to be unlinked from voice routes",
+    "A voice route the bot did not create uses the gateway '{key}'. Remove the gateway from "
+    "it, then retry.",
+)
 
 
-async def remove_dial_plan(ctx: StepContext) -> Outcome:
-    """Our tenant dial plan (once no user holds it)."""
-    return await _remove_assignable(ctx, "dial_plan", "dial plan")
-
-
-async def remove_usage(ctx: StepContext) -> Outcome:
+async def remove_usage(ctx: RemovalCtx) -> Outcome:
     """Our PSTN usage, out of the Global list; the other usages stay."""
-    items = ctx.ledger.items("pstn_usage")
-    if not items:
-        return Done()
-    usages = await ctx.teams.usages()
-    ours = {i.key for i in items}
-    remaining = [u for u in usages if u not in ours]
-    if remaining != usages:
-        try:
-            await ctx.teams.set_usages(remaining)
-        except ServiceError as exc:
-            if exc.kind != ErrorKind.CONFLICT:
-                raise
-            return _waiting(
-                ctx,
-                "Waiting for the PSTN usage to be free",
-                exc,
-                "Another voice route or policy in the tenant uses the PSTN usage "
-                f"'{', '.join(sorted(ours))}'. Remove it from them, then retry.",
-            )
-    return Done(removed=tuple(items))
+
+    async def delete(item: LedgerItem) -> None:
+        await ctx.ports.voice.remove_usage(item.key)
+
+    return await _undo_each(
+        ctx,
+        "pstn_usage",
+        delete,
+        "Waiting for the PSTN usage to be free",
+        "Another voice route or policy in the tenant uses the PSTN usage '{key}'. Remove it "
+        "from them, then retry.",
+    )
 
 
-async def remove_gateway(ctx: StepContext) -> Outcome:
-    """Our PSTN gateway (once no route links it)."""
-    removed = []
-    for item in ctx.ledger.items("gateway"):
-        try:
-            await ctx.teams.delete_gateway(item.key)
-        except ServiceError as exc:
-            if exc.kind == ErrorKind.NOT_FOUND:
-                removed.append(item)
-                continue
-            if exc.kind != ErrorKind.CONFLICT:
-                raise
-            return _waiting(
-                ctx,
-                "Waiting for the gateway to be unlinked from voice routes",
-                exc,
-                f"A voice route the bot did not create uses the gateway "
-                f"'{item.key}'. Remove the gateway from it, then retry.",
-            )
-        removed.append(item)
-    return Done(removed=tuple(removed))
-
-
-async def remove_gateway_user(ctx: StepContext) -> Outcome:
+async def remove_gateway_user(ctx: RemovalCtx) -> Outcome:
     """The gateway user (its licence returns to the pool)."""
-    removed = []
-    for item in ctx.ledger.items("user"):
-        user = await ctx.graph.find_user(item.key)
+
+    async def delete(item: LedgerItem) -> None:
+        user = await ctx.ports.users.find(item.key)
         if user is not None:
-            try:
-                await ctx.graph.delete_user(user.id)
-            except ServiceError as exc:
-                if exc.kind != ErrorKind.NOT_FOUND:
-                    raise
-        removed.append(item)
-    licences = tuple(ctx.ledger.items("licence"))
-    return Done(removed=(*removed, *licences))
+            await ctx.ports.users.delete(user.id)
+
+    outcome = await _undo_each(ctx, "user", delete, "", "")
+    if isinstance(outcome, Done):
+        return Done(removed=(*outcome.removed, *ctx.ledger.items("licence")))
+    return outcome
 
 
-async def remove_domain(ctx: StepContext) -> Outcome:
-    """The SBC domain, out of the tenant (once no user is on it)."""
-    removed = []
-    for item in ctx.ledger.items("domain"):
-        try:
-            await ctx.graph.delete_domain(item.key)
-        except ServiceError as exc:
-            if exc.kind == ErrorKind.NOT_FOUND:
-                removed.append(item)
-                continue
-            if exc.kind not in (ErrorKind.INVALID, ErrorKind.CONFLICT):
-                raise
-            # A deleted user keeps referencing the domain until Microsoft replicates.
-            return _waiting(
-                ctx,
-                "Waiting for Microsoft to release the domain",
-                exc,
-                f"Objects in the tenant still use the domain '{item.key}' (see "
-                "domainNameReferences). Remove them, then retry.",
-            )
-        removed.append(item)
-    return Done(removed=tuple(removed))
+async def remove_domain(ctx: RemovalCtx) -> Outcome:
+    """The SBC domain, out of the tenant (once no object uses it)."""
+
+    async def delete(item: LedgerItem) -> None:
+        await ctx.ports.domains.delete(item.key)
+
+    return await _undo_each(
+        ctx,
+        "domain",
+        delete,
+        "Waiting for Microsoft to release the domain",
+        "Objects in the tenant still use the domain '{key}' (see domainNameReferences). Remove "
+        "them, then retry.",
+    )
 
 
-async def remove_dns_records(ctx: StepContext) -> Outcome:
+async def remove_dns_records(ctx: RemovalCtx) -> Outcome:
     """Our records in the provider's zone."""
-    removed = []
-    for item in ctx.ledger.items("dns_records"):
-        await ctx.zone.delete_records(str(item.data["name"]), str(item.data["type"]))
-        removed.append(item)
-    return Done(removed=tuple(removed))
+
+    async def delete(item: LedgerItem) -> None:
+        await ctx.ports.zone.delete_records(str(item.data["name"]), str(item.data["type"]))
+
+    return await _undo_each(ctx, "dns_records", delete, "", "")
 
 
-async def forget_credentials(ctx: StepContext) -> Outcome:
-    """The stored access tokens: the last thing removal deletes."""
-    if ctx.forget_credentials is None:
-        return Done()
-    count = await ctx.forget_credentials()
-    return Done(note=f"Deleted {count} stored credential(s).")
+async def forget_credentials(ctx: RemovalCtx) -> Outcome:
+    """The stored sign-ins: the last thing removal deletes."""
+    count = await ctx.ports.sign_ins.forget()
+    return Done(note=f"Deleted {count} stored sign-in(s).", outputs={"credentials": count})
 
 
-REMOVAL: tuple[Step, ...] = (
-    Step("unassign_users", (), unassign_users, "Telephony unassigned from users"),
+RemovalStep = Step[RemovalParams, TenantPorts]
+
+REMOVAL: tuple[RemovalStep, ...] = (
+    Step("unassign_users", (), unassign_users, "Telephony unassigned from users", timeout=1800),
     Step("remove_route", ("unassign_users",), remove_route, "Voice route removed"),
     Step(
         "remove_policy",
@@ -243,6 +170,6 @@ REMOVAL: tuple[Step, ...] = (
         "forget_credentials",
         ("remove_dns_records", "remove_usage", "remove_dial_plan"),
         forget_credentials,
-        "Stored credentials deleted",
+        "Stored sign-ins deleted",
     ),
 )

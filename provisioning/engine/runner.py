@@ -1,0 +1,463 @@
+"""The runner: claims due runs by lease, executes their ready steps concurrently, records every
+outcome, and parks a run on a durable timer when all that is left is waiting.
+
+Only the runner sleeps, retries, persists, leases and emits progress (DESIGN.md, the engine).
+Every database call runs in a worker thread, so a runner can share its event loop with a web
+server without stalling it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+from provisioning.engine.clock import Clock
+from provisioning.engine.contract import (
+    Done,
+    Failed,
+    Ledger,
+    LedgerItem,
+    Outcome,
+    Step,
+    StepContext,
+    Wait,
+)
+from provisioning.engine.errors import LeaseLost, StepError
+from provisioning.engine.plans import RUN_END, Plan, PlanBook
+from provisioning.engine.retry import backoff, exhausted
+from provisioning.engine.store import Emit, Lease, RunStore
+from storage.runs import RunRecord, RunStatus, StepRecord, StepStatus
+
+_log = logging.getLogger(__name__)
+R = TypeVar("R")
+A = ParamSpec("A")
+MAX_INTERNAL_ERRORS = 5
+
+
+class PortsFactory(Protocol):
+    """Opens the outside systems of a tenant for the time a run executes."""
+
+    def open(self, tenant_id: str) -> AbstractAsyncContextManager[Any]:
+        """The tenant's ports, closed when the block ends."""
+        ...
+
+
+def default_owner() -> str:
+    """A runner's identity: host, process and a random suffix."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Runner:
+    """Executes runs; any number of runners may share one database."""
+
+    def __init__(
+        self,
+        store: RunStore,
+        book: PlanBook,
+        ports: PortsFactory,
+        clock: Clock,
+        *,
+        owner: str | None = None,
+        lease_seconds: float = 30.0,
+        concurrency: int = 20,
+        idle_poll_seconds: float = 1.0,
+        hold_seconds: float = 3.0,
+        seed: int | None = None,
+    ) -> None:
+        self.store = store
+        self.book = book
+        self.ports = ports
+        self.clock = clock
+        self.owner = owner or default_owner()
+        self.lease = lease_seconds
+        self.concurrency = concurrency
+        self.idle_poll = idle_poll_seconds
+        # Waits this short are slept in place (the timer is recorded all the same).
+        self.hold = hold_seconds
+        self._rng = random.Random(seed)
+
+    def reached(self, point: str, step: str) -> None:
+        """Called at ``after_intent``, ``before_record`` and ``after_record`` of each step.
+
+        Does nothing here; a subclass may watch the runner's progress.
+        """
+
+    async def _db(self, call: Callable[A, R], *args: A.args, **kwargs: A.kwargs) -> R:
+        return await asyncio.to_thread(call, *args, **kwargs)
+
+    # -------------------------------------------------------------------------------- loop
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        """Claim and execute runs until ``stop`` is set; then let go of every lease held."""
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                while len(tasks) < self.concurrency:
+                    claimed = await self._db(
+                        self.store.claim, self.owner, self.clock.now(), self.lease
+                    )
+                    if claimed is None:
+                        break
+                    run, lease = claimed
+                    tasks.add(asyncio.create_task(self.execute(run, lease), name=f"run-{run.id}"))
+                stopper = asyncio.create_task(stop.wait())
+                done, _ = await asyncio.wait(
+                    {*tasks, stopper}, timeout=self.idle_poll, return_when=asyncio.FIRST_COMPLETED
+                )
+                stopper.cancel()
+                tasks -= done
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def drain(self, max_seconds: float = 60.0) -> None:
+        """Execute runs until none is due and none is in flight (for tests and tools)."""
+        deadline = self.clock.now() + max_seconds
+        while True:
+            claimed = await self._db(self.store.claim, self.owner, self.clock.now(), self.lease)
+            if claimed is None:
+                return
+            await self.execute(*claimed)
+            if self.clock.now() > deadline:
+                return
+
+    # ----------------------------------------------------------------------------- a run
+
+    async def execute(self, run: RunRecord, lease: Lease) -> None:
+        """Work on one claimed run until it ends, waits long, or the lease is lost."""
+        work = asyncio.create_task(self._execute(run, lease))
+        heartbeat = asyncio.create_task(self._heartbeat(lease))
+        try:
+            await asyncio.wait({work, heartbeat}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # Stopping: end the steps, then let go so another runner can go on at once.
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            await self._let_go(lease)
+            raise
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+        if not work.done():
+            # The heartbeat ended: the lease is gone. No step may go on acting alone.
+            _log.warning("lost the lease of run %s: stopping its steps", run.id)
+            work.cancel()
+            await asyncio.gather(work, return_exceptions=True)
+            await self._let_go(lease)
+            return
+        error = work.exception()
+        if error is None:
+            return
+        if isinstance(error, LeaseLost):
+            _log.warning("run %s was cancelled or taken over: stopping", run.id)
+            await self._let_go(lease)
+            return
+        _log.error("run %s stopped on an unexpected error", run.id, exc_info=error)
+        with contextlib.suppress(LeaseLost):
+            await self._internal_error(run, lease, error)
+
+    async def _let_go(self, lease: Lease) -> None:
+        try:
+            await self._db(self.store.relinquish, lease, self.clock.now())
+        except Exception:
+            _log.exception("could not let go of run %s (its lease will expire)", lease.run_id)
+
+    async def _internal_error(self, run: RunRecord, lease: Lease, error: BaseException) -> None:
+        current = await self._db(self.store.run, run.id)
+        count = (current.internal_errors if current else 0) + 1
+        now = self.clock.now()
+        if count >= MAX_INTERNAL_ERRORS:
+            plan = self.book.version(run.kind, run.plan_version)
+            message = f"The bot itself failed {count} times: {type(error).__name__}: {error}"
+            hint = "Report this to the provider with the run id; retry once it is fixed."
+            await self._db(
+                self.store.finish,
+                lease,
+                RunStatus.FAILED,
+                now,
+                plan.on_finish,
+                [Emit.milestone(RUN_END[RunStatus.FAILED], message, hint=hint)],
+                message,
+                hint,
+            )
+            return
+        retry_at = now + min(300.0, 5.0 * 2 ** (count - 1))
+        await self._db(self.store.count_internal_error, lease, now, retry_at)
+
+    async def _heartbeat(self, lease: Lease) -> None:
+        """Renew the lease until it cannot be renewed (returns then)."""
+        interval = min(self.lease / 3, 2.0)
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if not await self._db(self.store.renew, lease, self.lease):
+                    return
+                renewed = loop.time()
+            except Exception:
+                _log.exception("renewing the lease of run %s failed", lease.run_id)
+                if loop.time() - renewed > self.lease * 0.8:
+                    return  # it has lapsed (or is about to): act as if lost
+
+    async def _execute(self, run: RunRecord, lease: Lease) -> None:
+        plan = self.book.version(run.kind, run.plan_version)
+        params = plan.load(json.loads(run.plan))
+        records = await self._db(self.store.steps, run.id)
+        missing = [s.name for s in plan.steps if s.name not in records]
+        if missing:
+            await self._db(self.store.add_missing_steps, lease, missing)
+            records = await self._db(self.store.steps, run.id)
+        await self._db(self.store.start_run, lease, self.clock.now(), plan.on_start)
+        running: dict[str, asyncio.Task[None]] = {}
+        try:
+            async with self.ports.open(run.tenant_id) as ports:
+                await self._steps_loop(run, lease, plan, params, records, ports, running)
+        finally:
+            for task in running.values():
+                task.cancel()
+            await asyncio.gather(*running.values(), return_exceptions=True)
+
+    async def _steps_loop(
+        self,
+        run: RunRecord,
+        lease: Lease,
+        plan: Plan[Any, Any],
+        params: Any,
+        records: dict[str, StepRecord],
+        ports: Any,
+        running: dict[str, asyncio.Task[None]],
+    ) -> None:
+        mine = {s.name: records[s.name] for s in plan.steps}
+        while True:
+            now = self.clock.now()
+            for step in self._ready(plan, mine, running, now):
+                running[step.name] = asyncio.create_task(
+                    self._attempt(run, lease, plan, params, step, mine, ports)
+                )
+            if running:
+                done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
+                for name in [n for n, t in running.items() if t in done]:
+                    running.pop(name).result()
+                continue
+            states = {r.status for r in mine.values()}
+            if StepStatus.FAILED.value in states:
+                await self._finish_failed(lease, plan, mine)
+                return
+            if states == {StepStatus.DONE.value}:
+                await self._db(
+                    self.store.finish,
+                    lease,
+                    RunStatus.SUCCEEDED,
+                    self.clock.now(),
+                    plan.on_finish,
+                    [Emit.milestone(RUN_END[RunStatus.SUCCEEDED], f"{plan.kind} done")],
+                )
+                return
+            waiting = [r for r in mine.values() if r.status == StepStatus.WAITING.value]
+            wake = min((r.wait_until or now for r in waiting), default=now)
+            if wake - now <= self.hold:
+                await asyncio.sleep(max(0.0, wake - self.clock.now()))
+                continue
+            reason = "; ".join(r.wait_reason for r in waiting if r.wait_reason)
+            await self._db(self.store.release, lease, wake, now, reason)
+            return
+
+    @staticmethod
+    def _ready(
+        plan: Plan[Any, Any],
+        records: dict[str, StepRecord],
+        running: dict[str, asyncio.Task[None]],
+        now: float,
+    ) -> list[Step[Any, Any]]:
+        if any(r.status == StepStatus.FAILED.value for r in records.values()):
+            return []  # a permanent failure ends the run: start nothing new
+        ready = []
+        for step in plan.steps:
+            record = records[step.name]
+            if step.name in running or record.status == StepStatus.DONE.value:
+                continue
+            if any(records[n].status != StepStatus.DONE.value for n in step.needs):
+                continue
+            if record.status == StepStatus.WAITING.value and (record.wait_until or 0) > now:
+                continue
+            ready.append(step)
+        return ready
+
+    # ---------------------------------------------------------------------------- a step
+
+    async def _attempt(
+        self,
+        run: RunRecord,
+        lease: Lease,
+        plan: Plan[Any, Any],
+        params: Any,
+        step: Step[Any, Any],
+        records: dict[str, StepRecord],
+        ports: Any,
+    ) -> None:
+        record = records[step.name]
+        now = self.clock.now()
+        emits = []
+        if record.started_at is None:
+            record.started_at = now
+            emits.append(Emit("step_started", step.title, step.name, {"owner": self.owner}))
+        record.status, record.executed_by = StepStatus.RUNNING.value, self.owner
+        await self._db(self.store.save_step, lease, record, now, emits)
+
+        async def intend(item: LedgerItem) -> None:
+            await self._db(self.store.intend, lease, item, self.clock.now())
+            self.reached("after_intent", step.name)
+
+        async def withdraw(item: LedgerItem) -> None:
+            await self._db(self.store.withdraw, lease, item)
+
+        async def checkpoint(data: Mapping[str, Any]) -> None:
+            await self._db(self.store.checkpoint, lease, step.name, data, self.clock.now())
+            record.data = json.dumps({**json.loads(record.data), **data}, sort_keys=True)
+
+        outputs = {
+            name: json.loads(r.data)
+            for name, r in records.items()
+            if r.status == StepStatus.DONE.value
+        }
+        ctx: StepContext[Any, Any] = StepContext(
+            params=params,
+            ports=ports,
+            clock=self.clock,
+            ledger=Ledger(await self._db(self.store.ledger, run.tenant_id)),
+            intend=intend,
+            withdraw=withdraw,
+            checkpoint=checkpoint,
+            started_at=record.started_at,
+            data=json.loads(record.data),
+            outputs=outputs,
+        )
+        outcome: Outcome | None = None
+        error: StepError | None = None
+        try:
+            async with asyncio.timeout(step.timeout):
+                outcome = await step.run(ctx)
+        except StepError as exc:
+            error = exc
+            if not exc.transient:
+                outcome = Failed(exc.message, plan.explain(exc))
+        except TimeoutError:
+            error = StepError(
+                "the bot", f"one attempt took longer than {step.timeout:g} s", transient=True
+            )
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            _log.exception("step %s of run %s raised", step.name, run.id)
+            error = StepError("the bot", f"{type(exc).__name__}: {exc}", transient=True)
+        self.reached("before_record", step.name)
+        await self._record(lease, plan, step, record, outcome, error)
+        self.reached("after_record", step.name)
+
+    async def _record(
+        self,
+        lease: Lease,
+        plan: Plan[Any, Any],
+        step: Step[Any, Any],
+        record: StepRecord,
+        outcome: Outcome | None,
+        error: StepError | None,
+    ) -> None:
+        now = self.clock.now()
+        if outcome is None:
+            assert error is not None
+            record.failing_since = record.failing_since or now
+            if not error.throttled:
+                record.attempts += 1
+            if exhausted(record.attempts, now - record.failing_since):
+                outcome = Failed(error.message, plan.explain(error))
+            else:
+                delay = backoff(max(record.attempts, 1), error.retry_after, self._rng)
+                reason = (
+                    f"{error.service} is busy or failing ({error.message}); "
+                    f"trying again in {delay:.0f} s"
+                )
+                await self._save_wait(lease, step, record, Wait(now + delay, reason), now)
+                return
+        record.attempts, record.failing_since = 0, None
+        if isinstance(outcome, Done):
+            data = {**json.loads(record.data), **outcome.outputs}
+            record.data = json.dumps(data, sort_keys=True, default=str)
+            record.status, record.finished_at = StepStatus.DONE.value, now
+            record.wait_until = record.wait_reason = record.error = record.hint = None
+            emits = [
+                Emit("step_done", outcome.note or step.title, step.name, {"owner": self.owner})
+            ]
+            milestone = plan.milestone_of(step.name)
+            if milestone is not None:
+                emits.append(Emit.milestone(milestone.name, milestone.reached, step.name))
+            await self._db(
+                self.store.save_step,
+                lease,
+                record,
+                now,
+                emits,
+                outcome.created,
+                outcome.removed,
+            )
+        elif isinstance(outcome, Wait):
+            await self._save_wait(lease, step, record, outcome, now)
+        else:
+            record.status, record.finished_at = StepStatus.FAILED.value, now
+            record.error, record.hint = outcome.message, outcome.hint
+            emits = [Emit("step_failed", outcome.message, step.name, {"hint": outcome.hint})]
+            milestone = plan.milestone_of(step.name)
+            if milestone is not None:
+                emits.append(
+                    Emit.milestone(
+                        milestone.name,
+                        milestone.failed,
+                        step.name,
+                        outcome="failed",
+                        error=outcome.message,
+                        hint=outcome.hint,
+                    )
+                )
+            await self._db(self.store.save_step, lease, record, now, emits)
+
+    async def _save_wait(
+        self, lease: Lease, step: Step[Any, Any], record: StepRecord, wait: Wait, now: float
+    ) -> None:
+        emits = []
+        if wait.reason != record.wait_reason:
+            emits.append(Emit("step_waiting", wait.reason, step.name, {"until": wait.until}))
+        record.status, record.wait_until = StepStatus.WAITING.value, wait.until
+        record.wait_reason = wait.reason
+        await self._db(self.store.save_step, lease, record, now, emits)
+
+    async def _finish_failed(
+        self, lease: Lease, plan: Plan[Any, Any], records: dict[str, StepRecord]
+    ) -> None:
+        failed = next(
+            records[s.name] for s in plan.steps if records[s.name].status == StepStatus.FAILED.value
+        )
+        await self._db(
+            self.store.finish,
+            lease,
+            RunStatus.FAILED,
+            self.clock.now(),
+            plan.on_finish,
+            [
+                Emit.milestone(
+                    RUN_END[RunStatus.FAILED], failed.error or "", failed.name, hint=failed.hint
+                )
+            ],
+            failed.error,
+            failed.hint,
+        )

@@ -1,0 +1,159 @@
+"""The admin's two sign-ins (SPEC steps 1 and 3): auth code flow with PKCE, cache to the vault.
+
+Step 1 (Graph) may be into any tenant the admin administers, unless the sign-in was started
+from a conversation, whose tenant it must then be. Step 3 (the Teams admin API) must be into the
+tenant of step 1. Every completed or refused sign-in is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import httpx
+import msal
+
+from provisioning.engine.clock import Clock
+from provisioning.identity.flows import FlowError, SignInBinding, SignInFlows
+from provisioning.identity.msal_client import msal_app
+from provisioning.identity.scopes import SCOPES, Purpose
+from provisioning.identity.settings import IdentitySettings
+from provisioning.microsoft.settings import MicrosoftSettings
+from storage.audit import AuditLog
+from storage.vault import TokenVault
+
+
+class SignInError(Exception):
+    """The sign-in did not produce usable tokens (cancelled, refused, expired, wrong tenant)."""
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in, into which tenant, and where the sign-in was started from."""
+
+    tenant_id: str
+    object_id: str
+    user_principal_name: str
+    display_name: str
+    purpose: Purpose
+    binding: SignInBinding
+
+
+@dataclass(frozen=True)
+class StartedSignIn:
+    """Where to send the admin's browser."""
+
+    state: str
+    auth_uri: str
+
+
+class SignIn:
+    """Starts and completes sign-ins; the resulting token cache is stored encrypted."""
+
+    def __init__(
+        self,
+        identity: IdentitySettings,
+        microsoft: MicrosoftSettings,
+        vault: TokenVault,
+        flows: SignInFlows,
+        audit: AuditLog,
+        clock: Clock,
+        client: httpx.Client,
+    ) -> None:
+        self._identity = identity
+        self._microsoft = microsoft
+        self._vault = vault
+        self._flows = flows
+        self._audit = audit
+        self._clock = clock
+        self._client = client
+
+    def begin(self, binding: SignInBinding, login_hint: str | None = None) -> StartedSignIn:
+        """Start a sign-in; its flow is kept server-side, sealed, for the callback."""
+        purpose = Purpose(binding.purpose)
+        tenant = binding.tenant_id or "organizations"
+        app = msal_app(
+            self._identity, self._microsoft, tenant, msal.SerializableTokenCache(), self._client
+        )
+        flow: dict[str, Any] = app.initiate_auth_code_flow(
+            SCOPES[purpose],
+            redirect_uri=self._identity.oauth_redirect_uri,
+            response_mode="form_post",
+            login_hint=login_hint,
+            prompt="select_account",
+        )
+        state = str(flow["state"])
+        self._flows.save(
+            state, binding, flow, self._clock.now(), self._identity.sign_in_ttl_seconds
+        )
+        return StartedSignIn(state, str(flow["auth_uri"]))
+
+    def complete(self, response: dict[str, str]) -> SignedIn:
+        """Redeem the code of the callback; store the cache under the tenant signed in to."""
+        now = self._clock.now()
+        try:
+            binding, flow = self._flows.consume(response.get("state", ""), now)
+        except FlowError as exc:
+            self._audit.record(None, "unknown", "sign_in_refused", now, reason=str(exc))
+            raise SignInError(str(exc)) from exc
+        purpose = Purpose(binding.purpose)
+        if "error" in response:
+            reason = response.get("error_description") or response["error"]
+            self._refused(binding, "unknown", reason.split("\r\n", 1)[0])
+        cache = msal.SerializableTokenCache()
+        app = msal_app(self._identity, self._microsoft, "organizations", cache, self._client)
+        try:
+            result = app.acquire_token_by_auth_code_flow(flow, response)
+        except ValueError as exc:  # state or nonce mismatch: a forged or stale response
+            self._refused(binding, "unknown", str(exc))
+        if "access_token" not in result:
+            description = str(result.get("error_description") or result.get("error"))
+            self._refused(binding, "unknown", description.split("\r\n", 1)[0])
+        claims = result.get("id_token_claims", {})
+        tenant_id = str(claims.get("tid", ""))
+        upn = str(claims.get("preferred_username", ""))
+        if binding.tenant_id and tenant_id != binding.tenant_id:
+            self._refused(
+                binding,
+                upn,
+                f"You signed in to another organization ({tenant_id}) than the one this chat "
+                "belongs to. Sign in with an account of this organization.",
+            )
+        if purpose == Purpose.TEAMS_ADMIN and Purpose.GRAPH.value not in self._vault.purposes(
+            tenant_id
+        ):
+            self._refused(
+                binding,
+                upn,
+                "The Teams admin sign-in must be into the organization of the first sign-in; "
+                "this organization has no first sign-in. Start with step 1.",
+            )
+        self._vault.put(tenant_id, purpose.value, cache.serialize(), now)
+        self._audit.record(
+            tenant_id,
+            upn,
+            "sign_in_completed",
+            now,
+            purpose=purpose.value,
+            requested_by=binding.user_id,
+        )
+        return SignedIn(
+            tenant_id,
+            str(claims.get("oid", "")),
+            upn,
+            str(claims.get("name", "")),
+            purpose,
+            binding,
+        )
+
+    def _refused(self, binding: SignInBinding, actor: str, reason: str) -> NoReturn:
+        self._audit.record(
+            binding.tenant_id,
+            actor,
+            "sign_in_refused",
+            self._clock.now(),
+            purpose=binding.purpose,
+            reason=reason,
+            requested_by=binding.user_id,
+        )
+        raise SignInError(reason)

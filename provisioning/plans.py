@@ -1,0 +1,57 @@
+"""The plans this release executes: provisioning (and its earlier version, for runs created
+before this release) and removal, with their milestones and how they move the tenant's state."""
+
+from __future__ import annotations
+
+from provisioning.engine.plans import Milestone, Plan, PlanBook
+from provisioning.hints import explain
+from provisioning.microsoft.ports.tenant import TenantPorts
+from provisioning.params import IntegrationParams, RemovalParams
+from provisioning.steps.provision import PROVISIONING, PROVISIONING_V1
+from provisioning.steps.removal import REMOVAL
+from provisioning.tenants import (
+    provisioning_finished,
+    provisioning_started,
+    removal_finished,
+    removal_started,
+)
+from storage.runs import RunKind
+
+DOMAIN_VERIFIED = Milestone(
+    "domain_verified",
+    "domain_verified",
+    "Microsoft has verified the domain.",
+    "Microsoft could not verify the domain.",
+)
+GATEWAY_ACCEPTED = Milestone(
+    "gateway_accepted",
+    "pstn_gateway",
+    "Microsoft has accepted the PSTN gateway for Direct Routing.",
+    "Microsoft did not accept the PSTN gateway.",
+)
+
+
+def _provisioning(version: int, steps: tuple[object, ...]) -> Plan[IntegrationParams, TenantPorts]:
+    return Plan(
+        kind=RunKind.PROVISION.value,
+        version=version,
+        steps=steps,  # type: ignore[arg-type]
+        params=IntegrationParams,
+        milestones=(DOMAIN_VERIFIED, GATEWAY_ACCEPTED),
+        on_start=provisioning_started,
+        on_finish=provisioning_finished,
+        explain=explain,
+    )
+
+
+PROVISION_PLAN = _provisioning(2, PROVISIONING)
+REMOVAL_PLAN: Plan[RemovalParams, TenantPorts] = Plan(
+    kind=RunKind.REMOVE.value,
+    version=1,
+    steps=REMOVAL,
+    params=RemovalParams,
+    on_start=removal_started,
+    on_finish=removal_finished,
+    explain=explain,
+)
+PLANS = PlanBook([_provisioning(1, PROVISIONING_V1), PROVISION_PLAN, REMOVAL_PLAN])

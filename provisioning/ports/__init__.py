@@ -1,1 +1,0 @@
-"""The outside systems the engine talks to, each behind a small Protocol (DESIGN.md: ports)."""

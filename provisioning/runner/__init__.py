@@ -1,1 +1,0 @@
-"""The runner: claims runs by lease, executes their steps, persists everything, resumes."""
