@@ -140,6 +140,11 @@ class Runtime:
     sign_in: SignIn
     integrations: Integrations
 
+    def close(self) -> None:
+        """Release the database and the HTTP client."""
+        self.sign_in.close()
+        self.engine.dispose()
+
     def runner(self, **options: Any) -> Runner:
         """A runner with this installation's settings (``options`` override them)."""
         from provisioning.engine.runner import Runner

@@ -1,18 +1,34 @@
-"""The ``app.py`` command line."""
+"""The ``app.py`` command line and the composition of settings."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 import app
 
+ROOT = Path(__file__).resolve().parent.parent
+REAL = {
+    "MicrosoftAppId": "0b7c4a3e-1d2f-4e5a-9b8c-7d6e5f4a3b2c",
+    "MicrosoftAppPassword": "secret",
+    "TSIG_KEY_NAME": "bot-update.",
+    "TSIG_SECRET": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2Nzg=",
+    "PROVIDER_DNS_PRIMARY": "ns1.provider.example:53",
+    "REGIONS": '{"gbr-lon-tgw": ["81.2.69.160"]}',
+}
 
-def test_help_lists_the_sandbox_command(capsys: pytest.CaptureFixture[str]) -> None:
+
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     """``app.py --help`` names its subcommands."""
     with pytest.raises(SystemExit) as exc:
         app.main(["--help"])
     assert exc.value.code == 0
-    assert "sandbox" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert all(command in out for command in ("sandbox", "migrate", "runner"))
 
 
 def test_a_subcommand_is_required(capsys: pytest.CaptureFixture[str]) -> None:
@@ -21,3 +37,48 @@ def test_a_subcommand_is_required(capsys: pytest.CaptureFixture[str]) -> None:
         app.main([])
     assert exc.value.code == 2
     assert "required" in capsys.readouterr().err
+
+
+def test_a_complete_production_configuration_has_no_problems() -> None:
+    """Real addresses, a real name server, the app's credentials: good to go."""
+    assert app.Settings.load(REAL).problems() == []
+
+
+def test_demo_values_are_refused_against_microsoft_all_at_once() -> None:
+    """TEST-NET SBC addresses and a DNS primary on this machine are named together."""
+    settings = app.Settings.load({"MicrosoftAppId": "x", "MicrosoftAppPassword": "y"})
+    problems = settings.problems()
+    assert any("192.0.2.10" in p and "TEST-NET" in p for p in problems)
+    assert any("PROVIDER_DNS_PRIMARY" in p for p in problems)
+    assert any("TSIG_KEY_NAME" in p for p in problems)
+
+
+def test_demo_values_are_fine_against_the_local_sandbox() -> None:
+    """With Microsoft on loopback (the sandbox) the demo addresses are what we want."""
+    settings = app.Settings.load(
+        {**REAL, "ENTRA_AUTHORITY": "https://127.0.0.1:8440", "REGIONS": '{"r": ["192.0.2.10"]}'}
+        | {"DEFAULT_REGION": "r", "PROVIDER_DNS_PRIMARY": "127.0.0.1:8445"}
+    )
+    assert settings.problems() == []
+
+
+def test_the_runner_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> None:
+    """Migrations are explicit: the runner says which command to run."""
+    env = {
+        **os.environ,
+        **REAL,
+        "ENTRA_AUTHORITY": "https://127.0.0.1:1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "TOKEN_VAULT_KEY_FILE": str(tmp_path / "vault.key"),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "runner"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "python app.py migrate" in result.stderr

@@ -51,6 +51,11 @@ class PortsFactory(Protocol):
         ...
 
 
+def _copy(record: StepRecord) -> StepRecord:
+    """A detached copy to change and save, leaving the loop's view as it was until then."""
+    return StepRecord(**record.model_dump())
+
+
 def default_owner() -> str:
     """A runner's identity: host, process and a random suffix."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
@@ -306,7 +311,7 @@ class Runner:
         records: dict[str, StepRecord],
         ports: Any,
     ) -> None:
-        record = records[step.name]
+        record = _copy(records[step.name])
         now = self.clock.now()
         emits = []
         if record.started_at is None:
@@ -314,6 +319,7 @@ class Runner:
             emits.append(Emit("step_started", step.title, step.name, {"owner": self.owner}))
         record.status, record.executed_by = StepStatus.RUNNING.value, self.owner
         await self._db(self.store.save_step, lease, record, now, emits)
+        records[step.name] = record
 
         async def intend(item: LedgerItem) -> None:
             await self._db(self.store.intend, lease, item, self.clock.now())
@@ -324,7 +330,8 @@ class Runner:
 
         async def checkpoint(data: Mapping[str, Any]) -> None:
             await self._db(self.store.checkpoint, lease, step.name, data, self.clock.now())
-            record.data = json.dumps({**json.loads(record.data), **data}, sort_keys=True)
+            current = records[step.name]
+            current.data = json.dumps({**json.loads(current.data), **data}, sort_keys=True)
 
         outputs = {
             name: json.loads(r.data)
@@ -362,10 +369,28 @@ class Runner:
             _log.exception("step %s of run %s raised", step.name, run.id)
             error = StepError("the bot", f"{type(exc).__name__}: {exc}", transient=True)
         self.reached("before_record", step.name)
-        await self._record(lease, plan, step, record, outcome, error)
+        await self._record(lease, plan, step, records, outcome, error)
         self.reached("after_record", step.name)
 
     async def _record(
+        self,
+        lease: Lease,
+        plan: Plan[Any, Any],
+        step: Step[Any, Any],
+        records: dict[str, StepRecord],
+        outcome: Outcome | None,
+        error: StepError | None,
+    ) -> None:
+        """Persist the attempt's outcome; only then does the loop see it.
+
+        Steps that depend on this one must not start before its completion is durable: a
+        crash in between would leave them done and it not.
+        """
+        record = _copy(records[step.name])
+        await self._persist(lease, plan, step, record, outcome, error)
+        records[step.name] = record
+
+    async def _persist(
         self,
         lease: Lease,
         plan: Plan[Any, Any],

@@ -103,16 +103,24 @@ class RunStore:
             session.add(run)
             for step in plan.steps:
                 session.add(StepRecord(run_id=run_id, name=step.name))
-            if subscriber is not None:
-                session.add(RunSubscription(run_id=run_id, subscriber=subscriber, created_at=now))
             try:
                 session.flush()
             except IntegrityError as exc:
-                # The partial unique index caught a concurrent creation.
-                raise ActiveRunExists(tenant_id) from exc
+                session.rollback()
+                # The partial unique index caught a concurrent creation; any other integrity
+                # error (an unknown tenant, say) is what it is.
+                self._raise_if_active(tenant_id, exc)
+                raise
+            if subscriber is not None:
+                session.add(RunSubscription(run_id=run_id, subscriber=subscriber, created_at=now))
             self._emit(session, run, now, Emit("run_created", f"{plan.kind} requested"))
             session.commit()
         return run_id
+
+    def _raise_if_active(self, tenant_id: str, cause: Exception) -> None:
+        active = self.active_run(tenant_id)
+        if active is not None:
+            raise ActiveRunExists(active.id) from cause
 
     def subscribe(self, run_id: str, subscriber: str, now: float) -> None:
         """Tell ``subscriber`` about the run's milestones and progress from now on."""
@@ -241,10 +249,13 @@ class RunStore:
             run.next_wake_at, run.finished_at, run.updated_at = now, None, now
             run.internal_errors = 0
             session.add(run)
+            tenant_id = run.tenant_id
             try:
                 session.flush()
             except IntegrityError as exc:
-                raise ActiveRunExists(run.tenant_id) from exc
+                session.rollback()
+                self._raise_if_active(tenant_id, exc)
+                raise
             self._emit(session, run, now, Emit("run_retried", "retry requested"))
             session.commit()
             return True

@@ -68,6 +68,10 @@ class SignIn:
         self._clock = clock
         self._client = client
 
+    def close(self) -> None:
+        """Close the HTTP client msal uses."""
+        self._client.close()
+
     def begin(self, binding: SignInBinding, login_hint: str | None = None) -> StartedSignIn:
         """Start a sign-in; its flow is kept server-side, sealed, for the callback."""
         purpose = Purpose(binding.purpose)

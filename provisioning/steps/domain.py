@@ -78,6 +78,10 @@ async def txt_record(ctx: Ctx) -> Outcome:
     except ServiceError as exc:
         if exc.kind != ErrorKind.NOT_FOUND:
             raise
+        # Microsoft offers no record for a domain it has verified already.
+        domain = await ctx.ports.domains.get(name)
+        if domain is not None and domain.is_verified:
+            return Done(note="The domain is verified already.")
         return _replicating(ctx, "domain")
     item = LedgerItem(
         "dns_records", f"{name}|TXT", {"name": name + ".", "type": "TXT", "values": [text]}
@@ -120,7 +124,7 @@ async def dns_propagated(ctx: Ctx) -> Outcome:
         failure += f" Not answering: {', '.join(silent)}."
     if ctx.elapsed() > DNS_GIVE_UP:
         return Failed(failure, _DNS_HINT)
-    return Wait(ctx.clock.now() + poll_interval(ctx.elapsed(), 1.0, 30.0), reason)
+    return Wait(ctx.clock.now() + poll_interval(ctx.elapsed(), 1.0, 300.0), reason)
 
 
 async def domain_verified(ctx: Ctx) -> Outcome:

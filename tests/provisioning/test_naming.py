@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from provisioning.naming import Names, e164_rules, fqdn_problems, sbc_domain
+from provisioning.dial_rules import e164_rules
+from provisioning.naming import Names, fqdn_problems, sbc_domain
 
 
 def test_the_sbc_domain_comes_from_the_initial_domain() -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 import storage.tables  # noqa: F401 - the complete metadata
-from storage.database import make_engine, migrate
+from storage.database import make_engine, migrate, schema_is_current
 from storage.runs import RunRecord
 from storage.tenants import TenantRecord
 from tests.support.postgres import postgres_schema
@@ -77,3 +77,54 @@ def test_postgresql_allows_one_active_run_per_tenant() -> None:
     """The same index on PostgreSQL, where several runners share the database."""
     with postgres_schema() as url:
         _second_active_run_refused(url)
+
+
+def test_a_failed_tenant_of_the_first_schema_becomes_a_failed_provisioning(
+    tmp_path: Path,
+) -> None:
+    """0002 tells failed provisionings from failed removals; older rows were provisionings."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.database import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    command.upgrade(alembic_config(engine), "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO tenants (id, display_name, initial_domain, state, created_at, "
+                "updated_at) VALUES ('t1', 'T', 't.onmicrosoft.com', 'failed', 0, 0)"
+            )
+        )
+    migrate(engine)
+    with Session(engine) as session:
+        tenant = session.get(TenantRecord, "t1")
+        assert tenant is not None
+        assert tenant.state == "provisioning_failed"
+    engine.dispose()
+
+
+def test_replicas_migrating_at_once_do_not_race(tmp_path: Path) -> None:
+    """Four processes run ``app.py migrate`` together on one SQLite file: all succeed."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(root / "app.py"), "migrate"],
+            cwd=root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=60)[0].decode() for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], outputs
+    engine = make_engine(env["DATABASE_URL"])
+    assert schema_is_current(engine)
+    engine.dispose()

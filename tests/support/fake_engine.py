@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from provisioning.fakes.dns import FakeDnsWorld, FakeProbe, FakeZone
-from provisioning.fakes.microsoft import FakeGraph, FakeMicrosoft, FakeTeams
-from provisioning.ports.clock import OffsetClock
-from provisioning.runner.ports_factory import TenantPorts
-from provisioning.runner.runner import Runner
-from provisioning.runner.store import RunStore
-from provisioning.steps.contract import IntegrationPlan, Ledger, LedgerItem, StepContext
+from provisioning.engine.contract import (
+    Ledger,
+    LedgerEntryView,
+    LedgerItem,
+    StepContext,
+)
+from provisioning.engine.plans import PlanBook
+from provisioning.engine.runner import Runner
+from provisioning.integrations import Integrations
+from provisioning.microsoft.fakes.dns import FakeDnsWorld
+from provisioning.microsoft.fakes.ports import fake_ports
+from provisioning.microsoft.fakes.world import FakeMicrosoft
+from provisioning.microsoft.ports.tenant import TenantPorts
+from provisioning.microsoft.settings import ProviderDnsSettings
+from provisioning.params import IntegrationParams, RemovalParams
+from provisioning.plans import PLANS
+from provisioning.settings import ProvisioningSettings
+from provisioning.tenants import TenantStore
+from storage.audit import AuditLog
 from storage.database import make_engine, migrate
 from storage.runs import RunKind
+from storage.vault import TokenVault
+from tests.support.clocks import OffsetClock, SkewedOutbox, SkewedStore
 
 ZONE = "callroute.test"
+TENANT = "00000000-0000-4000-8000-000000000001"
 
 
-def make_plan(
-    tenant_id: str = "00000000-0000-4000-8000-000000000001",
-    initial_domain: str = "contoso.onmicrosoft.com",
-) -> IntegrationPlan:
+def make_params(
+    tenant_id: str = TENANT, initial_domain: str = "contoso.onmicrosoft.com"
+) -> IntegrationParams:
     """The plan of a Contoso integration in region gbr-lon-tgw."""
     prefix = initial_domain.split(".")[0]
-    return IntegrationPlan(
+    return IntegrationParams(
         tenant_id=tenant_id,
         initial_domain=initial_domain,
         region="gbr-lon-tgw",
@@ -35,7 +50,7 @@ def make_plan(
         sbc_addresses=("192.0.2.10",),
         zone=ZONE,
         dns_ttl=300,
-        names_brand="Callroute",
+        brand="Callroute",
         usage_location="GB",
         country_code="44",
         sip_port=5061,
@@ -52,12 +67,16 @@ class FakePortsFactory:
     @asynccontextmanager
     async def open(self, tenant_id: str) -> AsyncIterator[TenantPorts]:
         """The fakes."""
-        yield TenantPorts(
-            FakeGraph(self.microsoft),
-            FakeTeams(self.microsoft),
-            FakeZone(self.dns),
-            FakeProbe(self.dns),
-        )
+        yield fake_ports(self.microsoft, self.dns)
+
+
+@dataclass
+class StepProbe:
+    """What a step did to the ledger and its kept data when run by hand."""
+
+    intended: list[LedgerItem] = field(default_factory=list)
+    withdrawn: list[LedgerItem] = field(default_factory=list)
+    kept: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,65 +86,104 @@ class FakeEngine:
     clock: OffsetClock
     dns: FakeDnsWorld
     microsoft: FakeMicrosoft
-    store: RunStore
-    plan: IntegrationPlan
-    forgotten: list[str] = field(default_factory=list)
+    store: SkewedStore
+    outbox: SkewedOutbox
+    tenants: TenantStore
+    params: IntegrationParams
+    book: PlanBook = PLANS
 
     def runner(self, **options: Any) -> Runner:
-        """A runner over the fakes (short lease, short in-place waits)."""
-
-        async def forget(tenant_id: str) -> int:
-            self.forgotten.append(tenant_id)
-            return 2
-
+        """A runner over the fakes (short in-place waits)."""
+        runner_class = options.pop("runner_class", Runner)
         options.setdefault("lease_seconds", 30.0)
         options.setdefault("hold_seconds", 0.5)
-        return Runner(
+        options.setdefault("seed", 1)
+        runner: Runner = runner_class(
             self.store,
+            self.book,
             FakePortsFactory(self.microsoft, self.dns),
             self.clock,
-            forget_credentials=forget,
-            seed=1,
             **options,
         )
+        return runner
 
-    def start(self, kind: RunKind = RunKind.PROVISION) -> str:
-        """Create a run for the plan's tenant."""
-        from provisioning.runner.plans import PLANS
-
-        self.store.upsert_tenant(
-            self.plan.tenant_id, "Contoso", self.plan.initial_domain, self.clock.now()
+    def start(self, kind: RunKind = RunKind.PROVISION, subscriber: str | None = None) -> str:
+        """Create a run for the plan's tenant (the facade's checks left out)."""
+        self.tenants.upsert(
+            self.params.tenant_id, "Contoso", self.params.initial_domain, self.clock.now()
+        )
+        params: IntegrationParams | RemovalParams = (
+            self.params
+            if kind == RunKind.PROVISION
+            else RemovalParams(self.params.tenant_id, self.params.sbc_domain, self.params.brand)
         )
         return self.store.create_run(
-            self.plan.tenant_id,
-            kind,
-            [s.name for s in PLANS[kind]],
-            self.plan,
+            self.params.tenant_id,
+            self.book.current(kind.value),
+            params,
             "admin",
             self.clock.now(),
+            subscriber,
         )
 
     def context(
-        self, ledger: list[tuple[str, str, str, dict[str, Any]]] | None = None
-    ) -> tuple[StepContext, list[LedgerItem]]:
-        """A step context on the fakes; ``intend`` calls are collected in the list."""
-        intended: list[LedgerItem] = []
+        self,
+        ledger: list[tuple[str, str, str, dict[str, Any]]] | None = None,
+        data: dict[str, Any] | None = None,
+        outputs: Mapping[str, Mapping[str, Any]] | None = None,
+        params: Any = None,
+    ) -> tuple[StepContext[Any, TenantPorts], StepProbe]:
+        """A step context on the fakes; what the step records lands in the probe."""
+        probe = StepProbe(kept=dict(data or {}))
 
         async def intend(item: LedgerItem) -> None:
-            intended.append(item)
+            probe.intended.append(item)
 
-        ctx = StepContext(
-            plan=self.plan,
-            graph=FakeGraph(self.microsoft),
-            teams=FakeTeams(self.microsoft),
-            zone=FakeZone(self.dns),
-            probe=FakeProbe(self.dns),
+        async def withdraw(item: LedgerItem) -> None:
+            probe.withdrawn.append(item)
+
+        async def checkpoint(values: Mapping[str, Any]) -> None:
+            probe.kept.update(json.loads(json.dumps(dict(values))))
+
+        ctx: StepContext[Any, TenantPorts] = StepContext(
+            params=params or self.params,
+            ports=fake_ports(self.microsoft, self.dns),
             clock=self.clock,
-            ledger=Ledger(ledger or []),
+            ledger=Ledger([LedgerEntryView(*entry) for entry in ledger or []]),
             intend=intend,
-            first_started_at=self.clock.now(),
+            withdraw=withdraw,
+            checkpoint=checkpoint,
+            started_at=self.clock.now(),
+            data=dict(data or {}),
+            outputs=outputs or {},
         )
-        return ctx, intended
+        return ctx, probe
+
+    def integrations(self, **settings: Any) -> Integrations:
+        """The facade over these fakes (both sign-ins stored unless told otherwise)."""
+        engine = self.store.engine
+        vault = TokenVault(engine, b"k" * 32)
+        for purpose in ("graph", "teams_admin"):
+            vault.put(self.params.tenant_id, purpose, "{}", self.clock.now())
+        self.tenants.upsert(
+            self.params.tenant_id, "Contoso", self.params.initial_domain, self.clock.now()
+        )
+        return Integrations(
+            ProvisioningSettings.model_validate(settings),
+            ProviderDnsSettings.model_validate({"PROVIDER_ZONE": ZONE}),
+            self.store,
+            self.tenants,
+            AuditLog(engine),
+            vault,
+            self.book,
+            FakePortsFactory(self.microsoft, self.dns),
+            self.clock,
+            self.outbox,
+        )
+
+    def removal_params(self) -> RemovalParams:
+        """The removal of this plan's tenant."""
+        return RemovalParams(self.params.tenant_id, self.params.sbc_domain, self.params.brand)
 
 
 def fake_engine(tmp: Path) -> FakeEngine:
@@ -134,4 +192,12 @@ def fake_engine(tmp: Path) -> FakeEngine:
     dns = FakeDnsWorld(ZONE, clock)
     engine = make_engine(f"sqlite:///{tmp / 'engine.db'}")
     migrate(engine)
-    return FakeEngine(clock, dns, FakeMicrosoft(clock, dns), RunStore(engine), make_plan())
+    return FakeEngine(
+        clock,
+        dns,
+        FakeMicrosoft(clock, dns),
+        SkewedStore(engine, clock),
+        SkewedOutbox(engine, clock),
+        TenantStore(engine),
+        make_params(),
+    )

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +20,13 @@ from typing import Any
 import httpx
 
 import app
-from provisioning.adapters.msal_tokens import http_client
-from provisioning.ports.identity import Purpose
-from provisioning.runner.runner import CrashPoint, Runner
-from provisioning.settings import Settings
-from provisioning.sign_in import SignedIn, SignIn
-from storage.runs import ACTIVE, RunKind, RunRecord
+from provisioning.engine.runner import Runner
+from provisioning.identity.flows import SignInBinding
+from provisioning.identity.scopes import Purpose
+from provisioning.identity.sign_in import SignedIn
+from provisioning.integrations import RunKind
+from storage.database import make_engine, migrate
+from storage.runs import ACTIVE, RunRecord
 from tests.support.harness import TEST_APP, Harness, SeededTenant
 from tests.support.sandbox_process import SandboxEndpoints
 from tests.support.signin import sign_in
@@ -71,42 +73,47 @@ class Product:
     runtime: app.Runtime
 
     @classmethod
-    def create(cls, harness: Harness, database_url: str, **extra: str) -> Product:
-        """Wire the product with its own database."""
+    def create(
+        cls, harness: Harness, database_url: str, clock: Any = None, **extra: str
+    ) -> Product:
+        """Wire the product with its own (migrated) database."""
         env = product_env(harness.endpoints, database_url, **extra)
-        # Validated directly: no environment variable or .env of the machine leaks in.
-        settings = Settings.model_validate(env)
-        return cls(harness, env, app.build_runtime(settings))
+        # Read from ``env`` alone: no environment variable or .env of the machine leaks in.
+        settings = app.Settings.load(env)
+        engine = make_engine(settings.storage.database_url)
+        migrate(engine)
+        engine.dispose()
+        return cls(harness, env, app.build_runtime(settings, clock))
 
     def close(self) -> None:
         """Release the database."""
-        self.runtime.engine.dispose()
+        self.runtime.close()
 
     # ------------------------------------------------------------------------------ sign-in
 
     def sign_in(self, tenant: SeededTenant, purpose: Purpose, upn: str | None = None) -> SignedIn:
         """The admin's sign-in for ``purpose``, as a browser would do it."""
-        with http_client(self.runtime.settings) as client:
-            signin = SignIn(self.runtime.settings, self.runtime.vault, self.runtime.clock, client)
-            flow = signin.begin(purpose, tenant=tenant.domain)
-            with httpx.Client(
-                verify=self.harness.endpoints.ssl_context(), follow_redirects=False
-            ) as browser:
-                result = sign_in(browser, flow["auth_uri"], upn or tenant.admin)
-            assert result.page is None, result.page.text if result.page else ""
-            return signin.complete(purpose, flow, result.params)
+        sign_in = self.runtime.sign_in
+        started = sign_in.begin(SignInBinding(purpose.value, tenant_id=tenant.id))
+        with httpx.Client(
+            verify=self.harness.endpoints.ssl_context(), follow_redirects=False
+        ) as browser:
+            result = sign_in_page(browser, started.auth_uri, upn or tenant.admin)
+        return sign_in.complete(result)
 
     def onboard(self, tenant: SeededTenant) -> None:
         """Both sign-ins, and the tenant known to the product."""
         signed = self.sign_in(tenant, Purpose.GRAPH)
         self.sign_in(tenant, Purpose.TEAMS_ADMIN)
-        self.runtime.store.upsert_tenant(
+        self.runtime.tenants.upsert(
             signed.tenant_id, tenant.summary["displayName"], tenant.domain, self.runtime.clock.now()
         )
 
-    def start(self, tenant: SeededTenant, kind: RunKind = RunKind.PROVISION) -> str:
-        """Start a run for the tenant."""
-        return str(self.runtime.integrations.start(tenant.id, kind, "test-admin"))
+    async def start(
+        self, tenant: SeededTenant, kind: RunKind = RunKind.PROVISION, subscriber: str | None = None
+    ) -> str:
+        """Start a run for the tenant through the facade (readiness and preflight included)."""
+        return await self.runtime.integrations.start(tenant.id, kind, "test-admin", subscriber)
 
     def run(self, run_id: str) -> RunRecord:
         """A run's record."""
@@ -130,28 +137,23 @@ class Product:
 
     def runner(self, **options: Any) -> Runner:
         """A runner in this process, with the real adapters."""
-        runtime = self.runtime
-
-        async def forget(tenant_id: str) -> int:
-            return int(runtime.vault.delete(tenant_id))
-
         options.setdefault("lease_seconds", 10.0)
         options.setdefault("hold_seconds", 3.0)
-        return Runner(
-            runtime.store, runtime.ports, runtime.clock, forget_credentials=forget, **options
-        )
+        return self.runtime.runner(**options)
 
     def runner_process(
         self,
         *args: str,
         log: Path | None = None,
-        crash: CrashPoint | None = None,
+        crash: str | None = None,
         owner: str | None = None,
     ) -> subprocess.Popen[bytes]:
-        """``python app.py runner`` in a child process, with this product's settings."""
-        command = [sys.executable, str(ROOT / "app.py"), "runner", *args]
-        if crash is not None:
-            command += ["--crash-at", f"{crash.step}:{crash.when}"]
+        """A runner in a child process with this product's settings: ``app.py runner``, or the
+        test side's runner that kills itself at ``crash`` (``step:when``)."""
+        if crash is None:
+            command = [sys.executable, str(ROOT / "app.py"), "runner", *args]
+        else:
+            command = [sys.executable, "-m", "tests.support.crashing_runner", crash, *args]
         if owner is not None:
             command += ["--owner", owner]
         env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
@@ -161,6 +163,13 @@ class Product:
             return subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
             )
+
+
+def sign_in_page(browser: httpx.Client, auth_uri: str, upn: str) -> dict[str, str]:
+    """Pick ``upn`` on Entra's pages; what comes back to the redirect URI."""
+    result = sign_in(browser, auth_uri, upn)
+    assert result.page is None, result.page.text if result.page else ""
+    return result.params
 
 
 def alike_tenant(sb: Harness, seed: int = 11) -> SeededTenant:
@@ -211,3 +220,34 @@ def facts(harness: Harness, tenant: SeededTenant) -> set[str]:
         if record.startswith(suffix):
             out.add(f"dns {record}")
     return out
+
+
+def object_counts(harness: Harness, tenant: SeededTenant) -> Counter[str]:
+    """How many objects the sandbox holds of each kind (users, domains, each voice kind,
+    usages, zone records of the tenant): a duplicate shows as one more, not as a fact again."""
+    state = harness.state(tenant)
+    voice = state["voice"]
+    counts: Counter[str] = Counter(
+        {
+            "users": len(state["users"]),
+            "domains": len(state["domains"]),
+            "usages": len(voice["OnlinePstnUsages"]),
+            "consumed_seats": sum(s["consumed"] for s in state["subscribedSkus"]),
+        }
+    )
+    for kind in (
+        "TenantDialPlan",
+        "OnlineVoiceRoutingPolicy",
+        "OnlinePSTNGateway",
+        "OnlineVoiceRoute",
+    ):
+        counts[kind] = len(voice[kind])
+    zone = harness.control.get("/dns/zone").json()
+    prefix = tenant.domain.split(".")[0] + "."
+    counts["dns_records"] = sum(r.startswith(prefix) for r in zone["primary"]["records"])
+    return counts
+
+
+def added_objects(before: Counter[str], after: Counter[str]) -> dict[str, int]:
+    """What a run added, kind by kind (``after - before``, zeros dropped)."""
+    return {k: after[k] - before[k] for k in after if after[k] != before[k]}

@@ -23,14 +23,15 @@ __all__ = ["MCOEV_PLAN", "MCOSTANDARD_PLAN", "MCOSTANDARD_SKU", "FakeMicrosoft",
 
 @dataclass
 class Fault:
-    """Fail the next ``times`` calls of ``method`` with ``kind`` (``after``: do the work first
-    and lose the answer, as a reset connection does)."""
+    """Fail ``times`` calls of ``method`` with ``kind``, after letting ``skip`` calls through
+    (``after``: do the work first and lose the answer, as a reset connection does)."""
 
     method: str
     kind: ErrorKind
     retry_after: float | None = None
     after: bool = False
     times: int = 1
+    skip: int = 0
 
 
 @dataclass
@@ -109,6 +110,9 @@ class FakeMicrosoft:
     def _fault(self, method: str, after: bool) -> None:
         for fault in self.faults:
             if fault.method == method and fault.after == after and fault.times > 0:
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.times -= 1
                 if fault.times == 0:
                     self.faults.remove(fault)

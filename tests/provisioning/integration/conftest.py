@@ -11,7 +11,14 @@ import pytest
 
 from storage.runs import RunStatus
 from tests.support.harness import Harness
-from tests.support.product import Product, alike_tenant, facts, normalised
+from tests.support.product import (
+    Product,
+    added_objects,
+    alike_tenant,
+    facts,
+    normalised,
+    object_counts,
+)
 
 
 @pytest.fixture
@@ -23,17 +30,26 @@ def product(sb: Harness, tmp_path: Path) -> Iterator[Product]:
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(_shared_harness: Harness, tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    """What an undisturbed provisioning adds to an :func:`alike_tenant` (names normalised)."""
+def uninterrupted(
+    _shared_harness: Harness, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[set[str], dict[str, int]]:
+    """What an undisturbed provisioning adds to an :func:`alike_tenant`: the facts (names
+    normalised) and how many objects of each kind."""
     sb = _shared_harness
     product = Product.create(sb, f"sqlite:///{tmp_path_factory.mktemp('ref') / 'bot.db'}")
     try:
         tenant = alike_tenant(sb)
-        before = facts(sb, tenant)
+        before, counted = facts(sb, tenant), object_counts(sb, tenant)
         product.onboard(tenant)
-        run = asyncio.run(product.converge(product.start(tenant)))
-        assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-        return normalised(tenant, facts(sb, tenant) - before)
+
+        async def provision() -> RunStatus:
+            run = await product.converge(await product.start(tenant))
+            assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
+            return RunStatus(run.status)
+
+        asyncio.run(provision())
+        added = added_objects(counted, object_counts(sb, tenant))
+        return normalised(tenant, facts(sb, tenant) - before), added
     finally:
         product.close()
         sb.cleanup()

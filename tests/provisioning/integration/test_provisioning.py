@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
-from provisioning.ports.identity import Purpose
+import pytest
+
+from provisioning.identity.scopes import Purpose
+from provisioning.integrations import Refused
 from provisioning.readiness import Status
 from storage.runs import RunKind, RunStatus
 from storage.tenants import TenantState
 from tests.support.harness import Harness, SeededTenant
-from tests.support.product import Product, facts
+from tests.support.product import Product, added_objects, facts, object_counts
 
 
 def _tenant(sb: Harness) -> SeededTenant:
@@ -45,7 +48,7 @@ async def test_readiness_names_missing_roles_and_licences(sb: Harness, product: 
     upn = sb.state(tenant)["users"][-1]["userPrincipalName"]
     sb.control.patch(f"/tenants/{tenant.id}/users/{upn}", json={"roles": ["Teams Administrator"]})
     signed = product.sign_in(tenant, Purpose.GRAPH, upn)
-    product.runtime.store.upsert_tenant(signed.tenant_id, "T", tenant.domain, 0)
+    product.runtime.tenants.upsert(signed.tenant_id, "T", tenant.domain, 0)
     checks = {c.key: c for c in await product.runtime.integrations.readiness(tenant.id)}
     assert checks["roles"].status == Status.FAIL
     assert "User Administrator" in checks["roles"].detail
@@ -58,11 +61,11 @@ async def test_readiness_names_missing_roles_and_licences(sb: Harness, product: 
 async def test_full_provisioning_then_removal_touches_only_our_objects(
     sb: Harness, product: Product
 ) -> None:
-    """Provisioning adds exactly our objects; removal takes exactly them away again."""
+    """Provisioning adds exactly our objects, each once; removal takes exactly them away."""
     tenant = _tenant(sb)
-    before = facts(sb, tenant)
+    before, counted = facts(sb, tenant), object_counts(sb, tenant)
     product.onboard(tenant)
-    run_id = product.start(tenant)
+    run_id = await product.start(tenant)
     await product.runner().drain()
     run = product.run(run_id)
     assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
@@ -73,39 +76,43 @@ async def test_full_provisioning_then_removal_touches_only_our_objects(
     assert before - after == {"sku MCOSTANDARD consumed=0"}
     assert f"domain {sbc} verified=True" in added
     assert f"user callroute.teams@{sbc} licences=MCOSTANDARD" in added
-    assert "sku MCOSTANDARD consumed=1" in added
     assert "usage Callroute-E164" in added
-    kinds = sorted(f.split(" ", 1)[0] for f in added)
-    assert kinds == [
-        "OnlinePSTNGateway",
-        "OnlineVoiceRoute",
-        "OnlineVoiceRoutingPolicy",
-        "TenantDialPlan",
-        "dns",
-        "dns",
-        "dns",
-        "domain",
-        "sku",
-        "usage",
-        "user",
-    ]
+    assert added_objects(counted, object_counts(sb, tenant)) == {
+        "users": 1,
+        "domains": 1,
+        "usages": 1,
+        "consumed_seats": 1,
+        "TenantDialPlan": 1,
+        "OnlineVoiceRoutingPolicy": 1,
+        "OnlinePSTNGateway": 1,
+        "OnlineVoiceRoute": 1,
+        "dns_records": 3,
+    }
     gateway = next(f for f in added if f.startswith("OnlinePSTNGateway"))
     assert '"Enabled": true' in gateway
     assert '"SipSignalingPort": 5061' in gateway
-    tenant_record = product.runtime.store.tenant(tenant.id)
+    tenant_record = product.runtime.tenants.get(tenant.id)
     assert tenant_record is not None
     assert tenant_record.state == TenantState.INTEGRATED
 
-    # Users enabled on our platform: our policy and dial plan, and a number each.
+    # Users enabled on our platform (policy, dial plan, a number each), and a resource account
+    # given our policy; another provider's resource account is left as it is.
     enabled = _enable_users(sb, tenant, count=2)
-    removal_id = product.start(tenant, RunKind.REMOVE)
+    ours_ra = _give_our_policy_to_a_resource_account(sb, tenant)
+    # Microsoft's number removals take a moment: removal follows them to their end.
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"number_operation_seconds": 1})
+    removal_id = await product.start(tenant, RunKind.REMOVE)
     await product.runner().drain()
     removal = product.run(removal_id)
     assert removal.status == RunStatus.SUCCEEDED, (removal.error, removal.hint)
-    assert facts(sb, tenant) == before
+    assert facts(sb, tenant) - {f for f in facts(sb, tenant) if ours_ra in f} == before - {
+        f for f in before if ours_ra in f
+    }
+    assert object_counts(sb, tenant) == counted
     assert product.runtime.vault.purposes(tenant.id) == []
     voice_users = sb.state(tenant)["voice"]["users"]
     assert not set(enabled) & set(voice_users)
+    assert voice_users[ours_ra]["numbers"]  # its number stays
     events = [
         (e.kind, e.message)
         for e in product.runtime.store.events(removal_id)
@@ -113,8 +120,42 @@ async def test_full_provisioning_then_removal_touches_only_our_objects(
     ]
     assert ("step_waiting", "Removing phone numbers from 2 user(s)") in events
     done = next(message for kind, message in events if kind == "step_done")
-    assert "Resource accounts with phone numbers were left as they are" in done
-    assert "ra-1@" in done
+    assert done.startswith("Unassigned 2 user(s).")
+    assert ours_ra in done
+
+
+async def test_a_name_clash_is_refused_before_anything_is_written(
+    sb: Harness, product: Product
+) -> None:
+    """M5: a dial plan called ``Callroute-E164`` that the bot did not make stops the start."""
+    tenant = _tenant(sb)
+    product.onboard(tenant)
+    response = sb.teams(tenant).post(
+        "/Skype.Policy/configurations/TenantDialPlan",
+        json={"Identity": "Callroute-E164", "Description": "someone else's"},
+    )
+    assert response.status_code in (200, 201), response.text
+    before = facts(sb, tenant)
+    with pytest.raises(Refused) as refused:
+        await product.start(tenant)
+    assert refused.value.code == "name_clash"
+    assert "Callroute-E164" in refused.value.reason
+    assert facts(sb, tenant) == before
+
+
+def _give_our_policy_to_a_resource_account(sb: Harness, tenant: SeededTenant) -> str:
+    """The seeded resource account (it has a number) is granted our voice routing policy."""
+    state = sb.state(tenant)
+    account = next(
+        upn for upn, u in state["voice"]["users"].items() if u["accountType"] == "resourceAccount"
+    )
+    user_id = next(u["id"] for u in state["users"] if u["userPrincipalName"] == account)
+    response = sb.teams(tenant).patch(
+        f"/Skype.Policy/users/{user_id}/policies/OnlineVoiceRoutingPolicy",
+        json={"PolicyName": "Callroute-E164"},
+    )
+    assert response.status_code == 204, response.text
+    return str(account)
 
 
 def _enable_users(sb: Harness, tenant: SeededTenant, count: int) -> list[str]:

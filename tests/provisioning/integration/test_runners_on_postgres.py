@@ -8,6 +8,7 @@ import json
 import signal
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +19,14 @@ from storage.runs import ACTIVE, RunStatus
 from tests.support.harness import Harness, SeededTenant
 from tests.support.postgres import postgres_schema
 from tests.support.processes import stop
-from tests.support.product import Product, alike_tenant, facts, normalised
+from tests.support.product import (
+    Product,
+    added_objects,
+    alike_tenant,
+    facts,
+    normalised,
+    object_counts,
+)
 
 WORK = ("step_started", "step_done")
 
@@ -64,17 +72,18 @@ def _assert_converged(
     product: Product,
     tenants: list[SeededTenant],
     run_ids: list[str],
-    before: dict[str, set[str]],
-    uninterrupted: set[str],
+    before: dict[str, tuple[set[str], Counter[str]]],
+    uninterrupted: tuple[set[str], dict[str, int]],
 ) -> None:
+    expected_facts, expected_counts = uninterrupted
     for tenant, run_id in zip(tenants, run_ids, strict=True):
         run = product.run(run_id)
         assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-        assert normalised(tenant, facts(sb, tenant) - before[tenant.id]) == uninterrupted
+        known, counted = before[tenant.id]
+        assert normalised(tenant, facts(sb, tenant) - known) == expected_facts
+        assert added_objects(counted, object_counts(sb, tenant)) == expected_counts
         entries = product.runtime.store.ledger(tenant.id)
-        keys = [(kind, key) for kind, key, _, _ in entries]
-        assert len(keys) == len(set(keys))
-        assert {status for _, _, status, _ in entries} == {LedgerStatus.CREATED}
+        assert {e.status for e in entries} == {LedgerStatus.CREATED}
 
 
 def _onboarded(sb: Harness, product: Product, count: int) -> list[SeededTenant]:
@@ -88,15 +97,15 @@ async def test_each_run_is_executed_by_exactly_one_runner(
     sb: Harness,
     database_url: str,
     runners: list[subprocess.Popen[bytes]],
-    uninterrupted: set[str],
+    uninterrupted: tuple[set[str], dict[str, int]],
     tmp_path: Path,
 ) -> None:
     """Six runs, two runners taking two at a time: both work, no run is shared."""
     product = Product.create(sb, database_url, RUNNER_CONCURRENCY="2")
     try:
         tenants = _onboarded(sb, product, 6)
-        before = {t.id: facts(sb, t) for t in tenants}
-        run_ids = [product.start(t) for t in tenants]
+        before = {t.id: (facts(sb, t), object_counts(sb, t)) for t in tenants}
+        run_ids = [await product.start(t) for t in tenants]
         for owner in ("runner-a", "runner-b"):
             runners.append(product.runner_process(owner=owner, log=tmp_path / f"{owner}.log"))
 
@@ -117,7 +126,7 @@ async def test_a_killed_runner_s_runs_are_finished_by_the_other_after_its_lease(
     sb: Harness,
     database_url: str,
     runners: list[subprocess.Popen[bytes]],
-    uninterrupted: set[str],
+    uninterrupted: tuple[set[str], dict[str, int]],
     tmp_path: Path,
 ) -> None:
     """Runner A dies (SIGKILL) in the middle of four runs; runner B takes each of them over
@@ -127,8 +136,8 @@ async def test_a_killed_runner_s_runs_are_finished_by_the_other_after_its_lease(
     sb.control.patch("/knobs", json={"latency_ms": {"teams_admin": 300}})
     try:
         tenants = _onboarded(sb, product, 4)
-        before = {t.id: facts(sb, t) for t in tenants}
-        run_ids = [product.start(t) for t in tenants]
+        before = {t.id: (facts(sb, t), object_counts(sb, t)) for t in tenants}
+        run_ids = [await product.start(t) for t in tenants]
         a = product.runner_process(owner="runner-a", log=tmp_path / "a.log")
         runners.append(a)
         _wait_for(lambda: all("runner-a" in _owners(product, r) for r in run_ids), 60, "A to start")

@@ -4,12 +4,13 @@ secret or TSIG secret can be read in the database file or in the runner's log.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import time
 from pathlib import Path
 
-from provisioning.ports.identity import Purpose
+from provisioning.identity.scopes import Purpose
 from storage.runs import ACTIVE, RunStatus
 from tests.support.harness import TEST_APP, Harness
 from tests.support.processes import stop
@@ -35,7 +36,7 @@ def _stored_bytes(database: Path) -> bytes:
     )
 
 
-def test_no_token_or_secret_is_readable_in_the_database_or_the_logs(
+async def test_no_token_or_secret_is_readable_in_the_database_or_the_logs(
     sb: Harness, tmp_path: Path
 ) -> None:
     """Secrets are checked whole and by their first 24 characters (a truncated leak counts)."""
@@ -46,13 +47,13 @@ def test_no_token_or_secret_is_readable_in_the_database_or_the_logs(
         tenant = sb.make_tenant(users=6, teams_phone_share=0.5, free_seats={"MCOSTANDARD": 1})
         product.onboard(tenant)
         secrets = _token_secrets(product, tenant.id)
-        run_id = product.start(tenant)
+        run_id = await product.start(tenant)
         runner: subprocess.Popen[bytes] = product.runner_process("--verbose", log=log)
         try:
             deadline = time.monotonic() + 120
             while product.run(run_id).status in {s.value for s in ACTIVE}:
                 assert time.monotonic() < deadline
-                time.sleep(0.2)
+                await asyncio.sleep(0.2)
         finally:
             stop(runner)
         assert product.run(run_id).status == RunStatus.SUCCEEDED

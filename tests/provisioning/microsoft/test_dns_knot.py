@@ -7,9 +7,9 @@ import dns.message
 import dns.query
 import pytest
 
-from provisioning.adapters.dns_probe import DnsProbeAdapter
-from provisioning.adapters.dns_update import DnsZoneAdapter
-from provisioning.errors import ErrorKind, ServiceError
+from provisioning.microsoft.adapters.dns_probe import DnsProbeAdapter
+from provisioning.microsoft.adapters.dns_update import DnsZoneAdapter
+from provisioning.microsoft.errors import ErrorKind, ServiceError
 from tests.support.knot import KnotServer
 
 WRONG = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2Nzg="
@@ -92,3 +92,17 @@ async def test_the_probe_reads_each_server_and_the_negative_ttl(knot: KnotServer
     missing = await probe.everywhere(f"nothing.{knot.zone}.", "TXT")
     assert [a.records for a in missing] == [(), ()]
     assert await probe.negative_ttl() == 300
+
+
+async def test_a_server_that_does_not_answer_is_silent_not_an_error(knot: KnotServer) -> None:
+    """While a record propagates, a dead secondary only means "not visible there yet"."""
+    zone = _zone(knot)
+    name = f"silent.gbr-lon-tgw.{knot.zone}."
+    await zone.set_records(name, "TXT", ["MS=ms2"], 300)
+    probe = DnsProbeAdapter(knot.zone, [(knot.host, knot.port), ("127.0.0.1", 9)], timeout=0.5)
+    live, dead = await probe.everywhere(name, "TXT")
+    assert (live.records, live.silent) == (("MS=ms2",), None)
+    assert dead.records == ()
+    assert dead.silent is not None
+    assert "no answer" in dead.silent
+    assert await probe.negative_ttl() == 300  # from the server that answers

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.adapters.msal_tokens import MsalTokens, http_client
-from provisioning.errors import ErrorKind, ServiceError
-from provisioning.ports.identity import Purpose
+from provisioning.identity.msal_client import http_client
+from provisioning.identity.scopes import Purpose
+from provisioning.identity.tokens import MsalTokens
+from provisioning.microsoft.errors import ErrorKind, ServiceError
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product
 
@@ -36,8 +37,9 @@ def tenant(sb: Harness, product: Product) -> SeededTenant:
 def tokens(product: Product, tenant: SeededTenant) -> Iterator[MsalTokens]:
     """The tenant's token source, as the runner opens it."""
     runtime = product.runtime
-    with http_client(runtime.settings) as client:
-        yield MsalTokens(tenant.id, runtime.settings, runtime.vault, runtime.clock, client)
+    s = runtime.settings
+    with http_client(s.microsoft) as client:
+        yield MsalTokens(tenant.id, s.identity, s.microsoft, runtime.vault, runtime.clock, client)
 
 
 async def test_a_graph_token_comes_from_the_stored_sign_in(tokens: MsalTokens) -> None:
@@ -75,8 +77,11 @@ async def test_a_tenant_that_is_gone_asks_for_a_sign_in(
     """Entra no longer knows the tenant (400 on discovery): retrying will not help."""
     sb.control.delete(f"/tenants/{tenant.id}")
     runtime = product.runtime
-    with http_client(runtime.settings) as client:
-        tokens = MsalTokens(tenant.id, runtime.settings, runtime.vault, runtime.clock, client)
+    s = runtime.settings
+    with http_client(s.microsoft) as client:
+        tokens = MsalTokens(
+            tenant.id, s.identity, s.microsoft, runtime.vault, runtime.clock, client
+        )
         with pytest.raises(ServiceError) as failed:
             await tokens.access_token(Purpose.GRAPH)
     assert failed.value.kind == ErrorKind.UNAUTHENTICATED

@@ -1,0 +1,146 @@
+"""The gateway user, its licence and the PSTN gateway: one call each in the usual case, and the
+right decision from the tenant's state after a refusal or a lost answer."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from provisioning.engine.contract import Done, Failed, Wait
+from provisioning.microsoft.catalog import MCOSTANDARD_PLAN
+from provisioning.microsoft.errors import ErrorKind, ServiceError
+from provisioning.microsoft.fakes.world import MCOSTANDARD_SKU, FakeUser
+from provisioning.microsoft.ports.directory import SubscribedSku
+from provisioning.steps import gateway
+from tests.support.fake_engine import FakeEngine
+
+E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900"
+
+
+def _upn(fx: FakeEngine) -> str:
+    return f"callroute.teams@{fx.params.sbc_domain}"
+
+
+def _with_user(fx: FakeEngine, **extra: object) -> str:
+    fx.microsoft.domains[fx.params.sbc_domain] = True
+    fx.microsoft.users["u1"] = FakeUser("u1", _upn(fx), "GB", **extra)  # type: ignore[arg-type]
+    return "u1"
+
+
+async def test_the_licence_choice_prefers_the_smallest_sku_with_mcostandard(
+    fx: FakeEngine,
+) -> None:
+    """A standalone MCOSTANDARD seat before an E3 seat."""
+    fx.microsoft.skus[E3] = SubscribedSku(
+        E3, "ENTERPRISEPACK", 10, 0, frozenset({MCOSTANDARD_PLAN, "a", "b", "c"})
+    )
+    ctx, _ = fx.context()
+    outcome = await gateway.choose_licence(ctx)
+    assert isinstance(outcome, Done)
+    assert outcome.outputs == {"sku_id": MCOSTANDARD_SKU}
+
+
+async def test_without_a_free_seat_the_admin_is_told_what_to_do(fx: FakeEngine) -> None:
+    """No free licence carrying MCOSTANDARD: stop with a fix the admin can act on."""
+    fx.microsoft.skus.clear()
+    ctx, _ = fx.context()
+    outcome = await gateway.choose_licence(ctx)
+    assert isinstance(outcome, Failed)
+    assert "MCOSTANDARD" in outcome.message
+    assert "Free or buy" in outcome.hint
+
+
+async def test_the_gateway_user_is_created_with_one_call(fx: FakeEngine) -> None:
+    """No ledger entry: create at once; its id is handed on and kept in the ledger."""
+    fx.microsoft.domains[fx.params.sbc_domain] = True
+    ctx, probe = fx.context()
+    outcome = await gateway.gateway_user(ctx)
+    assert isinstance(outcome, Done)
+    user = fx.microsoft.user_by_upn(_upn(fx))
+    assert user is not None
+    assert outcome.outputs == {"user_id": user.id}
+    assert outcome.created[0].data == {"id": user.id}
+    assert fx.microsoft.calls == ["create_user"]
+    assert [i.key for i in probe.intended] == [_upn(fx)]
+
+
+async def test_someone_else_s_user_with_our_name_stops_the_step(fx: FakeEngine) -> None:
+    """The UPN is taken and the ledger never had it: not ours, intent taken back."""
+    _with_user(fx)
+    ctx, probe = fx.context()
+    outcome = await gateway.gateway_user(ctx)
+    assert isinstance(outcome, Failed)
+    assert "did not create it" in outcome.message
+    assert probe.withdrawn
+
+
+async def test_a_lost_answer_to_create_user_finds_our_user(fx: FakeEngine) -> None:
+    """Intended earlier, created, answer lost: the clash is ours; the id is looked up."""
+    _with_user(fx)
+    ctx, _ = fx.context([("user", _upn(fx), "intended", {})])
+    outcome = await gateway.gateway_user(ctx)
+    assert isinstance(outcome, Done)
+    assert outcome.outputs == {"user_id": "u1"}
+
+
+async def test_the_licence_is_assigned_with_one_call(fx: FakeEngine) -> None:
+    """User id and SKU come from the earlier steps: one ``assignLicense``."""
+    user_id = _with_user(fx)
+    ctx, _ = fx.context(
+        outputs={
+            "gateway_user": {"user_id": user_id},
+            "choose_licence": {"sku_id": MCOSTANDARD_SKU},
+        }
+    )
+    assert isinstance(await gateway.gateway_licence(ctx), Done)
+    assert fx.microsoft.users[user_id].skus == {MCOSTANDARD_SKU}
+    assert fx.microsoft.calls == ["assign_licence"]
+
+
+async def test_a_lost_answer_to_assign_licence_is_done_on_the_retry(fx: FakeEngine) -> None:
+    """M1: the only seat was taken by our own user; the retry sees that and is done."""
+    user_id = _with_user(fx)
+    fx.microsoft.fail("assign_licence", ErrorKind.TRANSIENT, after=True)
+    outputs = {"gateway_user": {"user_id": user_id}, "choose_licence": {"sku_id": MCOSTANDARD_SKU}}
+    ctx, _ = fx.context(outputs=outputs)
+    with pytest.raises(ServiceError):
+        await gateway.gateway_licence(ctx)
+    assert fx.microsoft.skus[MCOSTANDARD_SKU].free == 0
+    ledger: list[tuple[str, str, str, dict[str, object]]] = [
+        ("licence", f"{_upn(fx)}|{MCOSTANDARD_SKU}", "intended", {})
+    ]
+    ctx, _ = fx.context(ledger, outputs=outputs)
+    outcome = await gateway.gateway_licence(ctx)
+    assert isinstance(outcome, Done)
+    assert outcome.created[0].key == f"{_upn(fx)}|{MCOSTANDARD_SKU}"
+
+
+async def test_a_seat_taken_meanwhile_moves_to_another_subscription(fx: FakeEngine) -> None:
+    """The chosen seat went to someone else: look again, take another, don't fail."""
+    user_id = _with_user(fx)
+    sku = fx.microsoft.skus[MCOSTANDARD_SKU]
+    fx.microsoft.skus[MCOSTANDARD_SKU] = replace(sku, consumed=1)
+    fx.microsoft.skus[E3] = SubscribedSku(E3, "ENTERPRISEPACK", 5, 0, frozenset({MCOSTANDARD_PLAN}))
+    outputs = {"gateway_user": {"user_id": user_id}, "choose_licence": {"sku_id": MCOSTANDARD_SKU}}
+    ctx, probe = fx.context(outputs=outputs)
+    outcome = await gateway.gateway_licence(ctx)
+    assert isinstance(outcome, Wait)
+    assert probe.kept == {"sku_id": E3}
+    ctx, _ = fx.context(data=probe.kept, outputs=outputs)
+    assert isinstance(await gateway.gateway_licence(ctx), Done)
+    assert fx.microsoft.users[user_id].skus == {E3}
+
+
+async def test_the_gateway_waits_for_domain_activation(fx: FakeEngine) -> None:
+    """Microsoft refuses the gateway until it has activated the domain: wait (up to 24 h)."""
+    fx.microsoft.domains[fx.params.sbc_domain] = True
+    ctx, _ = fx.context()
+    outcome = await gateway.pstn_gateway(ctx)
+    assert isinstance(outcome, Wait)
+    assert "up to 24 hours" in outcome.reason
+    _with_user(fx, plans={MCOSTANDARD_PLAN})
+    ctx, _ = fx.context([("gateway", fx.params.sbc_domain, "intended", {})])
+    assert isinstance(await gateway.pstn_gateway(ctx), Done)
+    made = fx.microsoft.gateways[fx.params.sbc_domain]
+    assert (made.enabled, made.sip_port) == (True, 5061)
