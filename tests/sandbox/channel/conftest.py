@@ -4,14 +4,32 @@ page's API as the Teams client uses it."""
 from __future__ import annotations
 
 import urllib.parse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.support.harness import Harness, SeededTenant
+from tests.support.sandbox_process import running_sandbox
 from tests.support.standin_bot import NAME, StandinBot
+
+
+@pytest.fixture(scope="module")
+def _channel_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
+    """A sandbox of the module's own: bots check their tokens against wall time, and other
+    tests move the shared sandbox's clock ahead."""
+    with running_sandbox(tmp_path_factory.mktemp("channel-sandbox")) as (endpoints, _):
+        harness = Harness(endpoints)
+        yield harness
+        harness.close()
+
+
+@pytest.fixture
+def sb(_channel_harness: Harness) -> Iterator[Harness]:
+    """This module's sandbox; tenants, faults and knob changes are undone after each test."""
+    yield _channel_harness
+    _channel_harness.cleanup()
 
 
 @pytest.fixture
