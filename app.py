@@ -143,6 +143,7 @@ class Runtime:
     def close(self) -> None:
         """Release the database and the HTTP client."""
         self.sign_in.close()
+        self.ports.close()
         self.engine.dispose()
 
     def runner(self, **options: Any) -> Runner:

@@ -3,6 +3,7 @@ tenant's stored sign-ins, and the provider's zone over dnspython."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -64,30 +65,37 @@ class AdapterPortsFactory:
         self._vault = vault
         self._audit = audit
         self._clock = clock
+        # One for the factory's life: msal's discovery documents stay cached in it.
+        self._msal_client = http_client(microsoft)
+
+    def close(self) -> None:
+        """Close the HTTP client msal uses."""
+        self._msal_client.close()
 
     @asynccontextmanager
     async def open(self, tenant_id: str) -> AsyncIterator[TenantPorts]:
         """The tenant's ports; HTTP clients close when the block ends."""
         ms = self._microsoft
-        with http_client(ms) as sync_client:
-            async with httpx.AsyncClient(
-                verify=verify_for(ms.ca_bundle),
-                timeout=ms.http_timeout_seconds,
-                limits=httpx.Limits(max_connections=20),
-            ) as client:
-                tokens = MsalTokens(
-                    tenant_id, self._identity, ms, self._vault, self._clock, sync_client
-                )
-                await tokens.warm()
+        async with httpx.AsyncClient(
+            verify=verify_for(ms.ca_bundle),
+            timeout=ms.http_timeout_seconds,
+            limits=httpx.Limits(max_connections=20),
+        ) as client:
+            tokens = MsalTokens(
+                tenant_id, self._identity, ms, self._vault, self._clock, self._msal_client
+            )
+            # Fetched while the first steps start, not before them.
+            warming = asyncio.create_task(tokens.warm())
 
-                async def graph_token() -> str:
-                    return await tokens.access_token(Purpose.GRAPH)
+            async def graph_token() -> str:
+                return await tokens.access_token(Purpose.GRAPH)
 
-                async def teams_token() -> str:
-                    return await tokens.access_token(Purpose.TEAMS_ADMIN)
+            async def teams_token() -> str:
+                return await tokens.access_token(Purpose.TEAMS_ADMIN)
 
-                graph = JsonApi(GRAPH, client, ms.graph_base_url, graph_token)
-                teams = JsonApi(TEAMS_ADMIN, client, ms.teams_admin_base_url, teams_token)
+            graph = JsonApi(GRAPH, client, ms.graph_base_url, graph_token)
+            teams = JsonApi(TEAMS_ADMIN, client, ms.teams_admin_base_url, teams_token)
+            try:
                 yield TenantPorts(
                     directory=GraphDirectory(graph),
                     domains=GraphDomains(graph),
@@ -99,3 +107,6 @@ class AdapterPortsFactory:
                     probe=probe_adapter(self._dns),
                     sign_ins=VaultSignIns(tenant_id, self._vault, self._audit, self._clock),
                 )
+            finally:
+                warming.cancel()
+                await asyncio.gather(warming, return_exceptions=True)

@@ -18,6 +18,7 @@ import socket
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from provisioning.engine.clock import Clock
@@ -25,6 +26,7 @@ from provisioning.engine.contract import (
     Done,
     Failed,
     Ledger,
+    LedgerEntryView,
     LedgerItem,
     Outcome,
     Step,
@@ -35,6 +37,7 @@ from provisioning.engine.errors import LeaseLost, StepError
 from provisioning.engine.plans import RUN_END, Plan, PlanBook
 from provisioning.engine.retry import backoff, exhausted
 from provisioning.engine.store import Emit, Lease, RunStore
+from storage.ledger import LedgerStatus
 from storage.runs import RunRecord, RunStatus, StepRecord, StepStatus
 
 _log = logging.getLogger(__name__)
@@ -49,6 +52,36 @@ class PortsFactory(Protocol):
     def open(self, tenant_id: str) -> AbstractAsyncContextManager[Any]:
         """The tenant's ports, closed when the block ends."""
         ...
+
+
+@dataclass
+class _Execution:
+    """One run as a runner holds it while executing: its records, and its tenant's ledger.
+
+    The ledger is read once and then kept in step with every write this runner makes (only
+    one run acts on a tenant at a time), so no attempt reads it again.
+    """
+
+    run: RunRecord
+    lease: Lease
+    plan: Plan[Any, Any]
+    params: Any
+    records: dict[str, StepRecord]
+    ports: Any
+    ledger: dict[tuple[str, str], LedgerEntryView] = field(default_factory=dict)
+
+    def note(self, item: LedgerItem, status: LedgerStatus) -> None:
+        """The ledger as it is after a write of ``item`` with ``status``."""
+        key = (item.kind, item.key)
+        old = self.ledger.get(key)
+        data = {**(old.data if old else {}), **item.data}
+        self.ledger[key] = LedgerEntryView(item.kind, item.key, status.value, data)
+
+    def forget(self, item: LedgerItem) -> None:
+        """An intent taken back."""
+        entry = self.ledger.get((item.kind, item.key))
+        if entry is not None and entry.status == LedgerStatus.INTENDED.value:
+            del self.ledger[(item.kind, item.key)]
 
 
 def _copy(record: StepRecord) -> StepRecord:
@@ -224,32 +257,27 @@ class Runner:
             await self._db(self.store.add_missing_steps, lease, missing)
             records = await self._db(self.store.steps, run.id)
         await self._db(self.store.start_run, lease, self.clock.now(), plan.on_start)
+        ledger = await self._db(self.store.ledger, run.tenant_id)
         running: dict[str, asyncio.Task[None]] = {}
         try:
             async with self.ports.open(run.tenant_id) as ports:
-                await self._steps_loop(run, lease, plan, params, records, ports, running)
+                mine = {s.name: records[s.name] for s in plan.steps}
+                execution = _Execution(run, lease, plan, params, mine, ports)
+                execution.ledger = {(e.kind, e.key): e for e in ledger}
+                await self._steps_loop(execution, running)
         finally:
             for task in running.values():
                 task.cancel()
             await asyncio.gather(*running.values(), return_exceptions=True)
 
     async def _steps_loop(
-        self,
-        run: RunRecord,
-        lease: Lease,
-        plan: Plan[Any, Any],
-        params: Any,
-        records: dict[str, StepRecord],
-        ports: Any,
-        running: dict[str, asyncio.Task[None]],
+        self, execution: _Execution, running: dict[str, asyncio.Task[None]]
     ) -> None:
-        mine = {s.name: records[s.name] for s in plan.steps}
+        plan, lease, mine = execution.plan, execution.lease, execution.records
         while True:
             now = self.clock.now()
             for step in self._ready(plan, mine, running, now):
-                running[step.name] = asyncio.create_task(
-                    self._attempt(run, lease, plan, params, step, mine, ports)
-                )
+                running[step.name] = asyncio.create_task(self._attempt(execution, step))
             if running:
                 done, _ = await asyncio.wait(running.values(), return_when=asyncio.FIRST_COMPLETED)
                 for name in [n for n, t in running.items() if t in done]:
@@ -301,32 +329,27 @@ class Runner:
 
     # ---------------------------------------------------------------------------- a step
 
-    async def _attempt(
-        self,
-        run: RunRecord,
-        lease: Lease,
-        plan: Plan[Any, Any],
-        params: Any,
-        step: Step[Any, Any],
-        records: dict[str, StepRecord],
-        ports: Any,
-    ) -> None:
+    async def _attempt(self, execution: _Execution, step: Step[Any, Any]) -> None:
+        lease, records = execution.lease, execution.records
         record = _copy(records[step.name])
         now = self.clock.now()
-        emits = []
         if record.started_at is None:
+            # The first attempt is recorded (its start is the give-up clocks' origin); later
+            # attempts after a wait are not, to keep the critical path free of writes.
             record.started_at = now
-            emits.append(Emit("step_started", step.title, step.name, {"owner": self.owner}))
-        record.status, record.executed_by = StepStatus.RUNNING.value, self.owner
-        await self._db(self.store.save_step, lease, record, now, emits)
-        records[step.name] = record
+            record.status, record.executed_by = StepStatus.RUNNING.value, self.owner
+            started = Emit("step_started", step.title, step.name, {"owner": self.owner})
+            await self._db(self.store.save_step, lease, record, now, [started])
+            records[step.name] = record
 
         async def intend(item: LedgerItem) -> None:
             await self._db(self.store.intend, lease, item, self.clock.now())
+            execution.note(item, LedgerStatus.INTENDED)
             self.reached("after_intent", step.name)
 
         async def withdraw(item: LedgerItem) -> None:
             await self._db(self.store.withdraw, lease, item)
+            execution.forget(item)
 
         async def checkpoint(data: Mapping[str, Any]) -> None:
             await self._db(self.store.checkpoint, lease, step.name, data, self.clock.now())
@@ -339,10 +362,10 @@ class Runner:
             if r.status == StepStatus.DONE.value
         }
         ctx: StepContext[Any, Any] = StepContext(
-            params=params,
-            ports=ports,
+            params=execution.params,
+            ports=execution.ports,
             clock=self.clock,
-            ledger=Ledger(await self._db(self.store.ledger, run.tenant_id)),
+            ledger=Ledger(list(execution.ledger.values())),
             intend=intend,
             withdraw=withdraw,
             checkpoint=checkpoint,
@@ -358,7 +381,7 @@ class Runner:
         except StepError as exc:
             error = exc
             if not exc.transient:
-                outcome = Failed(exc.message, plan.explain(exc))
+                outcome = Failed(exc.message, execution.plan.explain(exc))
         except TimeoutError:
             error = StepError(
                 "the bot", f"one attempt took longer than {step.timeout:g} s", transient=True
@@ -366,18 +389,16 @@ class Runner:
         except LeaseLost:
             raise
         except Exception as exc:
-            _log.exception("step %s of run %s raised", step.name, run.id)
+            _log.exception("step %s of run %s raised", step.name, execution.run.id)
             error = StepError("the bot", f"{type(exc).__name__}: {exc}", transient=True)
         self.reached("before_record", step.name)
-        await self._record(lease, plan, step, records, outcome, error)
+        await self._record(execution, step, outcome, error)
         self.reached("after_record", step.name)
 
     async def _record(
         self,
-        lease: Lease,
-        plan: Plan[Any, Any],
+        execution: _Execution,
         step: Step[Any, Any],
-        records: dict[str, StepRecord],
         outcome: Outcome | None,
         error: StepError | None,
     ) -> None:
@@ -386,9 +407,14 @@ class Runner:
         Steps that depend on this one must not start before its completion is durable: a
         crash in between would leave them done and it not.
         """
-        record = _copy(records[step.name])
-        await self._persist(lease, plan, step, record, outcome, error)
-        records[step.name] = record
+        record = _copy(execution.records[step.name])
+        done = await self._persist(execution.lease, execution.plan, step, record, outcome, error)
+        if done is not None:
+            for item in done.created:
+                execution.note(item, LedgerStatus.CREATED)
+            for item in done.removed:
+                execution.note(item, LedgerStatus.REMOVED)
+        execution.records[step.name] = record
 
     async def _persist(
         self,
@@ -398,7 +424,8 @@ class Runner:
         record: StepRecord,
         outcome: Outcome | None,
         error: StepError | None,
-    ) -> None:
+    ) -> Done | None:
+        """Save the step's new state; the outcome when it was done."""
         now = self.clock.now()
         if outcome is None:
             assert error is not None
@@ -406,6 +433,7 @@ class Runner:
             if not error.throttled:
                 record.attempts += 1
             if exhausted(record.attempts, now - record.failing_since):
+                # The attempts stay on record: how hard we tried is part of the story.
                 outcome = Failed(error.message, plan.explain(error))
             else:
                 delay = backoff(max(record.attempts, 1), error.retry_after, self._rng)
@@ -414,8 +442,9 @@ class Runner:
                     f"trying again in {delay:.0f} s"
                 )
                 await self._save_wait(lease, step, record, Wait(now + delay, reason), now)
-                return
-        record.attempts, record.failing_since = 0, None
+                return None
+        else:
+            record.attempts, record.failing_since = 0, None
         if isinstance(outcome, Done):
             data = {**json.loads(record.data), **outcome.outputs}
             record.data = json.dumps(data, sort_keys=True, default=str)
@@ -436,7 +465,8 @@ class Runner:
                 outcome.created,
                 outcome.removed,
             )
-        elif isinstance(outcome, Wait):
+            return outcome
+        if isinstance(outcome, Wait):
             await self._save_wait(lease, step, record, outcome, now)
         else:
             record.status, record.finished_at = StepStatus.FAILED.value, now
@@ -455,6 +485,7 @@ class Runner:
                     )
                 )
             await self._db(self.store.save_step, lease, record, now, emits)
+        return None
 
     async def _save_wait(
         self, lease: Lease, step: Step[Any, Any], record: StepRecord, wait: Wait, now: float

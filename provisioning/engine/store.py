@@ -41,6 +41,7 @@ class Lease:
     run_id: str
     owner: str
     generation: int
+    tenant_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -307,7 +308,7 @@ class RunStore:
                 if result.rowcount == 1:  # type: ignore[attr-defined]
                     run = session.get(RunRecord, run_id)
                     assert run is not None
-                    return run, Lease(run.id, owner, run.lease_generation)
+                    return run, Lease(run.id, owner, run.lease_generation, run.tenant_id)
         return None
 
     def _fenced(self, lease: Lease) -> Any:
@@ -323,13 +324,18 @@ class RunStore:
             .execution_options(synchronize_session=False)
         )
 
-    def _fence(self, session: Session, lease: Lease, **values: Any) -> RunRecord:
+    def _fence(self, session: Session, lease: Lease, **values: Any) -> None:
+        """The fencing update, first in the write's transaction (it takes the row's lock)."""
         result = session.execute(
             self._fenced(lease).values(lease_generation=lease.generation, **values)
         )
         if result.rowcount != 1:  # type: ignore[attr-defined]
             session.rollback()
             raise LeaseLost(lease.run_id)
+
+    def _fenced_run(self, session: Session, lease: Lease, **values: Any) -> RunRecord:
+        """Fence, and read the run as the write left it (for hooks and events)."""
+        self._fence(session, lease, **values)
         run = session.get(RunRecord, lease.run_id, populate_existing=True)
         assert run is not None
         return run
@@ -372,14 +378,14 @@ class RunStore:
     def start_run(self, lease: Lease, now: float, hook: LifecycleHook) -> None:
         """The run's start, as the plan's lifecycle hook records it."""
         with Session(self.engine) as session:
-            run = self._fence(session, lease, updated_at=now)
+            run = self._fenced_run(session, lease, updated_at=now)
             hook(session, run, RunStatus.RUNNING)
             session.commit()
 
     def release(self, lease: Lease, wake_at: float, now: float, reason: str) -> None:
         """Park a run until ``wake_at`` (a durable timer) and give up its lease."""
         with Session(self.engine) as session:
-            run = self._fence(
+            run = self._fenced_run(
                 session,
                 lease,
                 status=RunStatus.WAITING.value,
@@ -403,7 +409,7 @@ class RunStore:
     ) -> None:
         """End a run: its record, the domain's state (the hook) and its events, all at once."""
         with Session(self.engine) as session:
-            run = self._fence(
+            run = self._fenced_run(
                 session,
                 lease,
                 status=status.value,
@@ -423,7 +429,7 @@ class RunStore:
     def count_internal_error(self, lease: Lease, now: float, retry_at: float) -> int:
         """One more unexpected error of the machinery; the run comes back at ``retry_at``."""
         with Session(self.engine) as session:
-            run = self._fence(
+            run = self._fenced_run(
                 session,
                 lease,
                 internal_errors=col(RunRecord.internal_errors) + 1,
@@ -463,28 +469,33 @@ class RunStore:
     ) -> None:
         """A step's new state, the ledger entries it settled and its events: one fenced write."""
         with Session(self.engine) as session:
-            run = self._fence(session, lease, updated_at=now)
+            self._fence(session, lease, updated_at=now)
             for item in created:
-                self._record(session, run.tenant_id, item, LedgerStatus.CREATED, now)
+                self._record(session, lease.tenant_id, item, LedgerStatus.CREATED, now)
             for item in removed:
-                self._record(session, run.tenant_id, item, LedgerStatus.REMOVED, now)
-            session.merge(record)
+                self._record(session, lease.tenant_id, item, LedgerStatus.REMOVED, now)
+            fields = record.model_dump(exclude={"run_id", "name"})
+            session.execute(
+                update(StepRecord)
+                .where(col(StepRecord.run_id) == lease.run_id, col(StepRecord.name) == record.name)
+                .values(**fields)
+            )
             for emit in emits:
-                self._emit(session, run, now, emit)
+                self._emit_for(session, lease.run_id, lease.tenant_id, now, emit)
             session.commit()
 
     def intend(self, lease: Lease, item: LedgerItem, now: float) -> None:
         """Record an object as about to be created (fenced)."""
         with Session(self.engine) as session:
-            run = self._fence(session, lease)
-            self._record(session, run.tenant_id, item, LedgerStatus.INTENDED, now)
+            self._fence(session, lease)
+            self._record(session, lease.tenant_id, item, LedgerStatus.INTENDED, now)
             session.commit()
 
     def withdraw(self, lease: Lease, item: LedgerItem) -> None:
         """Drop an intent that never became an object of ours (fenced)."""
         with Session(self.engine) as session:
-            run = self._fence(session, lease)
-            entry = self._entry(session, run.tenant_id, item)
+            self._fence(session, lease)
+            entry = self._entry(session, lease.tenant_id, item)
             if entry is not None and entry.status == LedgerStatus.INTENDED.value:
                 session.delete(entry)
             session.commit()
@@ -526,12 +537,17 @@ class RunStore:
         entry.status, entry.updated_at = status.value, now
         session.add(entry)
 
+    @classmethod
+    def _emit(cls, session: Session, run: RunRecord, now: float, emit: Emit) -> None:
+        """Append an event of ``run``."""
+        cls._emit_for(session, run.id, run.tenant_id, now, emit)
+
     @staticmethod
-    def _emit(session: Session, run: RunRecord, now: float, emit: Emit) -> None:
+    def _emit_for(session: Session, run_id: str, tenant_id: str, now: float, emit: Emit) -> None:
         """Append an event; each subscriber of the run gets it as an outbox row."""
         event = ProgressEvent(
-            tenant_id=run.tenant_id,
-            run_id=run.id,
+            tenant_id=tenant_id,
+            run_id=run_id,
             at=now,
             kind=emit.kind,
             step=emit.step,
@@ -542,7 +558,7 @@ class RunStore:
         if emit.kind in ("run_created", "run_retried"):
             return  # the requester is answered directly; nothing to push
         subscribers = session.exec(
-            select(RunSubscription.subscriber).where(col(RunSubscription.run_id) == run.id)
+            select(RunSubscription.subscriber).where(col(RunSubscription.run_id) == run_id)
         ).all()
         if not subscribers:
             return
@@ -554,8 +570,8 @@ class RunStore:
                 NotificationRecord(
                     event_id=event.id,
                     subscriber=subscriber,
-                    run_id=run.id,
-                    tenant_id=run.tenant_id,
+                    run_id=run_id,
+                    tenant_id=tenant_id,
                     category="milestone" if milestone else "progress",
                     name=str(emit.data["milestone"]) if milestone else emit.kind,
                     created_at=now,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import httpx
 import msal
 from msal.exceptions import MsalServiceError
@@ -16,11 +19,51 @@ from provisioning.microsoft.adapters.tls import verify_for
 from provisioning.microsoft.errors import ENTRA, ErrorKind, ServiceError
 from provisioning.microsoft.settings import MicrosoftSettings
 
+_DISCOVERY_TTL = 3600.0
+
+
+class _DiscoveryCache(httpx.BaseTransport):
+    """Answers msal's repeated fetches of an authority's OpenID configuration from memory.
+
+    msal reads the document every time a client is made (each tenant, each run); it changes
+    rarely, so one fetch an hour per authority is enough. Everything else goes through.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+        self._documents: dict[str, tuple[float, httpx.Response]] = {}
+        self._lock = threading.Lock()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Serve a fresh cached discovery document, or fetch (and keep a successful one)."""
+        url = str(request.url)
+        if request.method != "GET" or not url.endswith("/.well-known/openid-configuration"):
+            return self._inner.handle_request(request)
+        with self._lock:
+            cached = self._documents.get(url)
+        if cached is not None and time.monotonic() - cached[0] < _DISCOVERY_TTL:
+            return httpx.Response(
+                cached[1].status_code, headers=cached[1].headers, content=cached[1].content
+            )
+        response = self._inner.handle_request(request)
+        if response.status_code == 200:
+            response.read()
+            with self._lock:
+                self._documents[url] = (time.monotonic(), response)
+        return response
+
+    def close(self) -> None:
+        """Close the wrapped transport."""
+        self._inner.close()
+
 
 def http_client(microsoft: MicrosoftSettings) -> httpx.Client:
-    """The synchronous client msal uses (trusting the configured CA bundle, if any)."""
+    """The synchronous client msal uses (trusting the configured CA bundle, if any); keep one
+    for long, so its cache of discovery documents pays off."""
+    verify = verify_for(microsoft.ca_bundle)
     return httpx.Client(
-        verify=verify_for(microsoft.ca_bundle), timeout=microsoft.http_timeout_seconds
+        transport=_DiscoveryCache(httpx.HTTPTransport(verify=verify)),
+        timeout=microsoft.http_timeout_seconds,
     )
 
 
