@@ -17,6 +17,10 @@ GRAPH_SCOPES = [
     "https://graph.microsoft.com/Organization.Read.All",
     "https://graph.microsoft.com/Domain.ReadWrite.All",
     "https://graph.microsoft.com/User.ReadWrite.All",
+    # Removal purges the gateway user from the recycle bin, which frees its domain at once.
+    "https://graph.microsoft.com/User.DeleteRestore.All",
+    # Without it, /me/transitiveMemberOf shows directory roles without their ids (F1).
+    "https://graph.microsoft.com/RoleManagement.Read.Directory",
     "https://graph.microsoft.com/LicenseAssignment.ReadWrite.All",
     "https://graph.microsoft.com/TeamsUserConfiguration.Read.All",
     "https://graph.microsoft.com/TeamsTelephoneNumber.ReadWrite.All",

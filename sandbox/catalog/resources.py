@@ -52,6 +52,7 @@ GRAPH = Resource(
         ("User.ReadBasic.All", "Read all users' basic profiles", False),
         ("User.Read.All", "Read all users' full profiles", True),
         ("User.ReadWrite.All", "Read and write all users' full profiles", True),
+        ("User.DeleteRestore.All", "Delete and restore all users", True),
         ("Directory.Read.All", "Read directory data", True),
         ("Directory.ReadWrite.All", "Read and write directory data", True),
         ("Domain.Read.All", "Read domains", True),
@@ -68,6 +69,7 @@ GRAPH = Resource(
     application=_perms(
         ("User.Read.All", "Read all users' full profiles", True),
         ("User.ReadWrite.All", "Read and write all users' full profiles", True),
+        ("User.DeleteRestore.All", "Delete and restore all users", True),
         ("Directory.Read.All", "Read directory data", True),
         ("Directory.ReadWrite.All", "Read and write directory data", True),
         ("Domain.Read.All", "Read domains", True),

@@ -23,6 +23,8 @@ GRAPH_DELEGATED = [
     "User.Read",
     "User.Read.All",
     "User.ReadWrite.All",
+    "User.DeleteRestore.All",
+    "RoleManagement.Read.Directory",
     "Organization.Read.All",
     "Domain.ReadWrite.All",
     "LicenseAssignment.ReadWrite.All",
