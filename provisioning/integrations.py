@@ -25,7 +25,7 @@ from provisioning.identity.scopes import Purpose
 from provisioning.identity.sign_in import SignedIn, SignIn, SignInError, StartedSignIn
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
 from provisioning.microsoft.settings import ProviderDnsSettings
-from provisioning.naming import sbc_domain
+from provisioning.naming import Names, sbc_domain
 from provisioning.params import IntegrationParams, RemovalParams
 from provisioning.preflight import name_clashes
 from provisioning.readiness import Check, Status, blocking, evaluate, observe
@@ -200,6 +200,7 @@ class Integrations:
                 ports.domains,
                 ports.zone,
                 lambda initial: self.sbc_domain_for(initial, region),
+                Names(self._settings.brand).gateway_user,
                 integrated,
                 lambda name: ledger.has("domain", name),
             )

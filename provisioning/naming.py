@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass
 
 MAX_GATEWAY_FQDN = 63  # New-CsOnlinePSTNGateway: "Fqdn is limited to 63 characters"
+# Entra's UPN policy (concept-sspr-policy): 64 before the @, 48 after it, 113 in all.
+MAX_UPN_LOCAL = 64
+MAX_UPN_DOMAIN = 48
+MAX_UPN = 113
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -44,4 +48,21 @@ def fqdn_problems(fqdn: str) -> list[str]:
     bad = [label for label in fqdn.split(".") if not _LABEL.match(label)]
     if bad:
         problems.append(f"these labels are not valid host-name labels: {', '.join(bad)}")
+    return problems
+
+
+def upn_problems(upn: str) -> list[str]:
+    """Why Entra would refuse ``upn`` for a new user (empty when it would not)."""
+    local, _, domain = upn.partition("@")
+    problems = []
+    if len(local) > MAX_UPN_LOCAL:
+        problems.append(f"the part before the @ is {len(local)} characters; Entra allows 64")
+    if len(domain) > MAX_UPN_DOMAIN:
+        problems.append(
+            f"the part after the @ is {len(domain)} characters; Entra allows {MAX_UPN_DOMAIN}"
+        )
+    if len(upn) > MAX_UPN:
+        problems.append(f"it is {len(upn)} characters long; Entra allows {MAX_UPN}")
+    if local.endswith("."):
+        problems.append("it has a period right before the @")
     return problems

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from provisioning.licences import gateway_candidates
+from provisioning.licences import carries_teams, gateway_candidates
 from provisioning.microsoft.catalog import (
     DOMAIN_NAME_ADMINISTRATOR,
     GLOBAL_ADMINISTRATOR,
@@ -31,7 +31,7 @@ from provisioning.microsoft.ports.directory import (
 )
 from provisioning.microsoft.ports.domains import DomainsPort
 from provisioning.microsoft.ports.zone import DnsZonePort
-from provisioning.naming import fqdn_problems
+from provisioning.naming import fqdn_problems, upn_problems
 
 T = TypeVar("T")
 # Without Global Administrator, one role of each group is needed (graph-entra.md §3.2–3.5).
@@ -77,6 +77,8 @@ class Observations:
     skus: list[SubscribedSku] | None
     teams_phone_users: int | None
     sbc_domain: str
+    # The licensed user that activates the domain, ``<brand>.teams@<sbc domain>``.
+    gateway_upn: str
     sbc_domain_taken: bool | None
     already_integrated: bool
     # The domain is ours: an earlier integration attempt (failed or cancelled) added it.
@@ -119,18 +121,29 @@ def _licence(obs: Observations) -> Check:
             "licence", title, Status.FAIL, obs.errors.get("skus", "unknown"), "Re-run the check."
         )
     free = gateway_candidates(obs.skus)
-    if free:
+    if free and carries_teams(free[0]):
         best = free[0]
         return Check(
             "licence", title, Status.PASS, f"{best.part_number} has {best.free} free seat(s)."
+        )
+    if free:
+        return Check(
+            "licence",
+            title,
+            Status.WARN,
+            f"Only {free[0].part_number} (without Teams) has a free seat. Microsoft names "
+            "licences with Teams (such as Office 365 E1, E3 or E5) for activating a domain for "
+            "Direct Routing; with this one the activation may never happen.",
+            "Free or buy one seat of a licence that includes Teams and MCOSTANDARD (Office 365 "
+            "E1/E3/E5, Microsoft 365 E3/E5) if the gateway step waits for activation for long.",
         )
     return Check(
         "licence",
         title,
         Status.FAIL,
         "No subscription with MCOSTANDARD has a free seat.",
-        "Buy or free one seat of a licence that includes MCOSTANDARD (Skype for "
-        "Business Online (Plan 2), Office 365 E1/E3/E5, Microsoft 365 E3/E5).",
+        "Buy or free one seat of a licence that includes MCOSTANDARD (Office 365 E1/E3/E5, "
+        "Microsoft 365 E3/E5, or Skype for Business Online (Plan 2)).",
     )
 
 
@@ -214,7 +227,7 @@ def _not_integrated(obs: Observations) -> Check:
 
 
 def _fqdn(obs: Observations) -> Check:
-    title = "SBC domain usable as a Teams gateway"
+    title = "SBC domain usable as a Teams gateway and for its licensed user"
     if not obs.sbc_domain:
         return Check(
             "sbc_fqdn",
@@ -223,14 +236,18 @@ def _fqdn(obs: Observations) -> Check:
             "Unknown until the tenant's initial domain is known.",
             "",
         )
-    problems = fqdn_problems(obs.sbc_domain)
+    problems = [f"{obs.sbc_domain}: {p}" for p in fqdn_problems(obs.sbc_domain)]
+    # Caught here, before anything is written: Entra would refuse the gateway user only after
+    # the domain had been added and verified (fidelity review F2).
+    problems += [f"the gateway user {obs.gateway_upn}: {p}" for p in upn_problems(obs.gateway_upn)]
     if problems:
         return Check(
             "sbc_fqdn",
             title,
             Status.FAIL,
-            f"{obs.sbc_domain}: {'; '.join(problems)}.",
-            "Ask the provider for a shorter region or zone name.",
+            "; ".join(problems) + ".",
+            "Ask the provider for a shorter region or zone name (the SBC domain must fit in "
+            "48 characters for its user).",
         )
     return Check(
         "sbc_fqdn", title, Status.PASS, f"{obs.sbc_domain} ({len(obs.sbc_domain)} characters)."
@@ -274,6 +291,7 @@ async def observe(
     domains: DomainsPort,
     zone: DnsZonePort,
     sbc_domain_for: Callable[[str], str],
+    gateway_upn_for: Callable[[str], str],
     already_integrated: bool,
     ours: Callable[[str], bool],
 ) -> Observations:
@@ -306,6 +324,7 @@ async def observe(
         skus=skus,
         teams_phone_users=phone,
         sbc_domain=sbc,
+        gateway_upn=gateway_upn_for(sbc) if sbc else "",
         sbc_domain_taken=taken,
         already_integrated=already_integrated,
         sbc_domain_ours=bool(sbc) and ours(sbc),

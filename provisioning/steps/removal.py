@@ -105,12 +105,21 @@ async def remove_usage(ctx: RemovalCtx) -> Outcome:
 
 
 async def remove_gateway_user(ctx: RemovalCtx) -> Outcome:
-    """The gateway user (its licence returns to the pool)."""
+    """The gateway user, for good: deleted, then purged from the recycle bin, where it would
+    keep its domain in use for 30 days (fidelity review F6). Its licence returns to the pool."""
 
     async def delete(item: LedgerItem) -> None:
         user = await ctx.ports.users.find(item.key)
+        user_id = user.id if user is not None else item.data.get("id")
+        if user_id is None:
+            return  # never created
         if user is not None:
-            await ctx.ports.users.delete(user.id)
+            await ctx.ports.users.delete(str(user_id))
+        try:
+            await ctx.ports.users.purge(str(user_id))
+        except ServiceError as exc:
+            if exc.kind != ErrorKind.NOT_FOUND:
+                raise
 
     outcome = await _undo_each(ctx, "user", delete, "", "")
     if isinstance(outcome, Done):

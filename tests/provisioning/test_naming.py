@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from provisioning.dial_rules import e164_rules
-from provisioning.naming import Names, fqdn_problems, sbc_domain
+from provisioning.naming import Names, fqdn_problems, sbc_domain, upn_problems
 
 
 def test_the_sbc_domain_comes_from_the_initial_domain() -> None:
@@ -49,3 +49,13 @@ def test_e164_rules_normalise_national_and_international_numbers() -> None:
     assert apply("02071234567") == "+442071234567"
     assert apply("0014255550100") == "+14255550100"
     assert apply("+442071234567") == "+442071234567"
+
+
+def test_upn_rules_are_entra_s() -> None:
+    """64 before the @, 48 after it, 113 in all, no period right before the @."""
+    assert upn_problems("callroute.teams@" + "a" * 48) == []
+    assert upn_problems("callroute.teams@" + "a" * 49) == [
+        "the part after the @ is 49 characters; Entra allows 48"
+    ]
+    assert upn_problems("a" * 65 + "@x.io")[0].startswith("the part before the @ is 65")
+    assert upn_problems("brand.@x.io") == ["it has a period right before the @"]

@@ -9,6 +9,7 @@ from provisioning.microsoft.catalog import (
     GLOBAL_ADMINISTRATOR,
     MCOSTANDARD_PLAN,
     TEAMS_ADMINISTRATOR,
+    TEAMS_PLAN,
 )
 from provisioning.microsoft.ports.directory import DirectoryRole, Organization, SubscribedSku
 from provisioning.readiness import Observations, Status, blocking, evaluate
@@ -16,9 +17,10 @@ from provisioning.readiness import Observations, Status, blocking, evaluate
 READY = Observations(
     roles=[DirectoryRole(GLOBAL_ADMINISTRATOR, "Global Administrator")],
     organization=Organization("t", "Contoso", "contoso.onmicrosoft.com", "GB"),
-    skus=[SubscribedSku("s", "MCOSTANDARD", 1, 0, frozenset({MCOSTANDARD_PLAN}))],
+    skus=[SubscribedSku("s", "ENTERPRISEPACK", 1, 0, frozenset({MCOSTANDARD_PLAN, TEAMS_PLAN}))],
     teams_phone_users=12,
     sbc_domain="contoso.gbr-lon-tgw.callroute.io",
+    gateway_upn="callroute.teams@contoso.gbr-lon-tgw.callroute.io",
     sbc_domain_taken=False,
     already_integrated=False,
     sbc_domain_ours=False,
@@ -51,10 +53,20 @@ def test_missing_roles_are_named() -> None:
 
 def test_no_free_seat_fails_with_what_to_buy() -> None:
     """Every MCOSTANDARD seat taken."""
-    full = [SubscribedSku("s", "MCOSTANDARD", 1, 1, frozenset({MCOSTANDARD_PLAN}))]
+    full = [SubscribedSku("s", "ENTERPRISEPACK", 1, 1, frozenset({MCOSTANDARD_PLAN, TEAMS_PLAN}))]
     status, _, fix = _by_key(replace(READY, skus=full))["licence"]
     assert status == Status.FAIL
     assert "MCOSTANDARD" in fix
+
+
+def test_only_a_standalone_mcostandard_seat_is_a_warning_with_the_reason() -> None:
+    """F8: it may never activate the domain; the admin is told why, the start is not blocked."""
+    standalone = [SubscribedSku("s", "MCOSTANDARD", 1, 0, frozenset({MCOSTANDARD_PLAN}))]
+    checks = evaluate(replace(READY, skus=standalone))
+    licence = next(c for c in checks if c.key == "licence")
+    assert licence.status == Status.WARN
+    assert "E1, E3 or E5" in licence.detail
+    assert blocking(checks) == []
 
 
 def test_no_teams_phone_users_is_a_warning_not_a_blocker() -> None:
@@ -94,12 +106,24 @@ def test_an_sbc_domain_too_long_for_teams_fails() -> None:
     assert "at most 63" in detail
 
 
+def test_an_sbc_domain_too_long_for_the_gateway_user_fails_before_anything_is_written() -> None:
+    """F2: valid for Teams (≤ 63) but over Entra's 48 characters after the @."""
+    sbc = "a-rather-long-company-name.gbr-lon-tgw.callroute.io"  # 51 characters
+    status, detail, fix = _by_key(
+        replace(READY, sbc_domain=sbc, gateway_upn=f"callroute.teams@{sbc}")
+    )["sbc_fqdn"]
+    assert status == Status.FAIL
+    assert "after the @ is 51 characters; Entra allows 48" in detail
+    assert "48 characters" in fix
+
+
 def test_nothing_crashes_when_the_organization_could_not_be_read() -> None:
     """L2: one clear failure, no second confusing one about an empty domain."""
     obs = replace(
         READY,
         organization=None,
         sbc_domain="",
+        gateway_upn="",
         sbc_domain_taken=None,
         errors={"organization": "503"},
     )

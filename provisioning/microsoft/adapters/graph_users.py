@@ -68,5 +68,9 @@ class GraphUsers:
         )
 
     async def delete(self, user_id: str) -> None:
-        """``DELETE /users/{id}``."""
+        """``DELETE /users/{id}`` (the user goes to the recycle bin for 30 days)."""
         await self._api.request("DELETE", f"/users/{user_id}")
+
+    async def purge(self, user_id: str) -> None:
+        """``DELETE /directory/deletedItems/{id}`` (permanent; needs User.DeleteRestore.All)."""
+        await self._api.request("DELETE", f"/directory/deletedItems/{user_id}")

@@ -135,18 +135,29 @@ _CODECS: dict[type, _Codec] = {
 
 
 class TeamsVoiceConfig:
-    """Tenant-wide voice configuration."""
+    """Tenant-wide voice configuration.
+
+    How the API creates and updates is not documented; public callers differ (fidelity review
+    F5): go-teams creates with ``POST …/configurations/{Type}``, CIPP with
+    ``PUT …/configuration/{Identity}`` and updates by read-modify-write with the ``Key`` the
+    read returned. This adapter does what works: POST first, PUT when POST is not a create here
+    (remembered for the tenant), and updates that carry the ``Key`` of what it read.
+    """
 
     def __init__(self, api: JsonApi) -> None:
         self._api = api
+        self._create_by_put = False
+
+    async def _read(self, kind: type[VoiceObject], identity: str) -> dict[str, Any] | None:
+        body: dict[str, Any] | None = await self._api.get_or_none(_CODECS[kind].path(identity))
+        return body
 
     async def get(self, kind: type[VoiceObject], identity: str) -> VoiceObject | None:
         """``Get-Cs<Type> -Identity …``."""
-        codec = _CODECS[kind]
-        body = await self._api.get_or_none(codec.path(identity))
+        body = await self._read(kind, identity)
         if body is None:
             return None
-        found: VoiceObject = codec.read(identity, body)
+        found: VoiceObject = _CODECS[kind].read(identity, body)
         return found
 
     async def create(self, obj: VoiceObject) -> None:
@@ -154,21 +165,54 @@ class TeamsVoiceConfig:
         codec = _CODECS[type(obj)]
         body = {codec.identity_field: obj.identity, **codec.write(obj)}
         try:
-            await self._api.request("POST", f"{_CONFIG}/{codec.config}", json=body)
+            if self._create_by_put:
+                await self._put_create(obj, body)
+                return
+            try:
+                await self._api.request("POST", f"{_CONFIG}/{codec.config}", json=body)
+            except ServiceError as exc:
+                if exc.status not in (404, 405):
+                    raise
+                # POST is not how this tenant's API creates: PUT to the identity is.
+                self._create_by_put = True
+                await self._put_create(obj, body)
         except ServiceError as exc:
-            if not (refused(exc) or exc.status == 409):
-                raise
-            if await self.get(type(obj), obj.identity) is not None:
-                raise as_kind(exc, ErrorKind.ALREADY_EXISTS) from exc
-            if isinstance(obj, Gateway) and "not configured for this tenant" in exc.message:
-                # R29: the domain is verified, but Direct Routing has not taken it up yet.
-                raise as_kind(exc, ErrorKind.DOMAIN_NOT_ACTIVATED) from exc
-            raise
+            await self._refused_create(obj, exc)
+
+    async def _put_create(self, obj: VoiceObject, body: dict[str, Any]) -> None:
+        # A PUT to an existing identity would overwrite it: look first, never take over.
+        if await self._read(type(obj), obj.identity) is not None:
+            raise ServiceError(
+                self._api.service,
+                ErrorKind.ALREADY_EXISTS,
+                f"{obj.what} '{obj.identity}' already exists.",
+            )
+        await self._api.request("PUT", _CODECS[type(obj)].path(obj.identity), json=body)
+
+    async def _refused_create(self, obj: VoiceObject, exc: ServiceError) -> None:
+        """What a refused create means, decided by the object's state after it."""
+        if exc.kind == ErrorKind.ALREADY_EXISTS or not (refused(exc) or exc.status == 409):
+            raise exc
+        if await self.get(type(obj), obj.identity) is not None:
+            raise as_kind(exc, ErrorKind.ALREADY_EXISTS) from exc
+        if isinstance(obj, Gateway) and "not configured for this tenant" in exc.message:
+            # R29: the domain is verified, but Direct Routing has not taken it up yet.
+            raise as_kind(exc, ErrorKind.DOMAIN_NOT_ACTIVATED) from exc
+        raise exc
 
     async def update(self, obj: VoiceObject) -> None:
-        """``Set-Cs<Type>``."""
+        """``Set-Cs<Type>``: read, then write back our fields with the ``Key`` that was read."""
         codec = _CODECS[type(obj)]
-        await self._api.request("PUT", codec.path(obj.identity), json=codec.write(obj))
+        current = await self._read(type(obj), obj.identity)
+        if current is None:
+            raise ServiceError(
+                self._api.service, ErrorKind.NOT_FOUND, f"{obj.what} '{obj.identity}' is gone."
+            )
+        body = codec.write(obj)
+        for envelope in ("Identity", "Key"):
+            if _get(current, envelope) is not None:
+                body[envelope] = _get(current, envelope)
+        await self._api.request("PUT", codec.path(obj.identity), json=body)
 
     async def delete(self, kind: type[VoiceObject], identity: str) -> None:
         """``Remove-Cs<Type>``; a refusal while the object is still there means it is in use."""
@@ -235,29 +279,72 @@ class TeamsVoiceUsers:
 
     def __init__(self, api: JsonApi) -> None:
         self._api = api
+        # The cmdlets unassign with $null, terraform sends "": which one the API takes is
+        # unverified (fidelity review F11), so the other is tried when one is refused.
+        self._unassign: list[str | None] = [None, ""]
 
     async def grant(self, user_id: str, kind: PolicyKind, name: str | None) -> None:
-        """``Grant-Cs<Type> -Identity <user> -PolicyName <name>`` (empty: back to Global)."""
-        await self._api.request(
-            "PATCH",
-            f"/Skype.Policy/users/{quote(user_id, safe='@')}/policies/{kind.value}",
-            json={"PolicyName": name or ""},
-        )
+        """``Grant-Cs<Type> -Identity <user> -PolicyName <name>`` (``None``: back to Global)."""
+        path = f"/Skype.Policy/users/{quote(user_id, safe='@')}/policies/{kind.value}"
+        if name is not None:
+            await self._api.request("PATCH", path, json={"PolicyName": name})
+            return
+        for attempt, value in enumerate(list(self._unassign)):
+            try:
+                await self._api.request("PATCH", path, json={"PolicyName": value})
+            except ServiceError as exc:
+                if not refused(exc) or attempt == len(self._unassign) - 1:
+                    raise
+                continue
+            if attempt:
+                self._unassign.remove(value)
+                self._unassign.insert(0, value)  # this tenant's API wants this one: first
+            return
 
     async def users(self) -> AsyncIterator[TeamsUser]:
-        """``Get-CsOnlineUser``, following whatever next link each page carries."""
+        """``Get-CsOnlineUser``, read tolerantly (fidelity review F3): fields in either casing,
+        policies from flat fields or ``EffectivePolicyAssignments``, soft-deleted users left
+        out, whatever next link each page carries followed."""
         link: str | None = "/Teams.User/users"
         params: dict[str, str] | None = {"top": _USERS_PAGE}
         while link:
             body = await self._api.json("GET", link, params=params)
-            for item in _get(body, "users", []) or _get(body, "value", []):
-                yield TeamsUser(
-                    str(_get(item, "objectId") or _get(item, "identity")),
-                    str(_get(item, "userPrincipalName", "")),
-                    str(_get(item, "accountType", "User") or "User"),
-                    _get(item, "lineUri"),
-                    _get(item, "onlineVoiceRoutingPolicy"),
-                    _get(item, "tenantDialPlan"),
-                )
-            link = _get(body, "nextLink") or _get(body, "@odata.nextLink")
+            items = (
+                body
+                if isinstance(body, list)
+                else (_get(body, "users") or _get(body, "value") or [])
+            )
+            for item in items:
+                if _get(item, "SoftDeletionTimestamp"):
+                    continue  # in the recycle bin: nothing to grant or take
+                yield _teams_user(item)
+            link = None
+            if isinstance(body, dict):
+                link = _get(body, "nextLink") or body.get("@odata.nextLink") or body.get("NextLink")
             params = None
+
+
+def _effective(item: dict[str, Any], kind: PolicyKind) -> str | None:
+    """A user's effective policy of ``kind``: a flat field, else its effective assignment."""
+    flat = _get(item, kind.value[:1].lower() + kind.value[1:])
+    if flat:
+        return str(flat)
+    for assignment in _get(item, "effectivePolicyAssignments", []) or []:
+        if str(_get(assignment, "policyType", "")).lower() != kind.value.lower():
+            continue
+        policy = _get(assignment, "policyAssignment", {}) or {}
+        name = _get(policy, "displayName") or _get(policy, "policyName")
+        if name and str(name).lower() not in ("global", "tag:global"):
+            return str(name)
+    return None
+
+
+def _teams_user(item: dict[str, Any]) -> TeamsUser:
+    return TeamsUser(
+        str(_get(item, "objectId") or _get(item, "identity") or _get(item, "id") or ""),
+        str(_get(item, "userPrincipalName", "")),
+        str(_get(item, "accountType", "User") or "User"),
+        _get(item, "lineUri"),
+        _effective(item, PolicyKind.VOICE_ROUTING),
+        _effective(item, PolicyKind.DIAL_PLAN),
+    )

@@ -110,7 +110,8 @@ class FakeDomains:
         self.w.hit("delete_domain")
         if name not in self.w.domains:
             raise _error(ErrorKind.NOT_FOUND, name)
-        if any(u.upn.lower().endswith("@" + name) for u in self.w.users.values()):
+        holders = [*self.w.users.values(), *self.w.deleted.values()]
+        if any(u.upn.lower().endswith("@" + name) for u in holders):
             raise _error(ErrorKind.IN_USE, "referenced by one or more objects")
         del self.w.domains[name]
         self.w.done("delete_domain")
@@ -137,7 +138,8 @@ class FakeUsers:
     async def create(self, upn: str, display_name: str, usage_location: str, password: str) -> User:
         """Create a user on a verified domain."""
         self.w.hit("create_user")
-        if self.w.user_by_upn(upn) is not None:
+        taken = [u for u in self.w.deleted.values() if u.upn.lower() == upn.lower()]
+        if self.w.user_by_upn(upn) is not None or taken:
             raise _error(ErrorKind.ALREADY_EXISTS, "userPrincipalName is taken")
         if not self.w.domains.get(upn.split("@", 1)[1]):
             raise _error(ErrorKind.INVALID, "the domain of the UPN is not verified")
@@ -172,7 +174,15 @@ class FakeUsers:
             sku = self.w.skus[sku_id]
             self.w.skus[sku_id] = replace(sku, consumed=sku.consumed - 1)
         self.w.licensed_at.pop(user.upn.split("@", 1)[1], None)
+        self.w.deleted[user_id] = user
         self.w.done("delete_user")
+
+    async def purge(self, user_id: str) -> None:
+        """Out of the recycle bin for good."""
+        self.w.hit("purge_user")
+        if self.w.deleted.pop(user_id, None) is None:
+            raise _error(ErrorKind.NOT_FOUND, user_id)
+        self.w.done("purge_user")
 
 
 class FakeNumbers:

@@ -84,6 +84,8 @@ class FakeMicrosoft:
     domains: dict[str, bool] = field(default_factory=dict)  # name -> verified
     domain_codes: dict[str, str] = field(default_factory=dict)
     users: dict[str, FakeUser] = field(default_factory=dict)
+    # The recycle bin: deleted users keep their UPN (and so their domain) until purged.
+    deleted: dict[str, FakeUser] = field(default_factory=dict)
     dial_plans: dict[str, DialPlan] = field(default_factory=dict)
     policies: dict[str, RoutingPolicy] = field(default_factory=dict)
     usages: list[str] = field(default_factory=list)

@@ -33,5 +33,10 @@ class UsersPort(Protocol):
         ...
 
     async def delete(self, user_id: str) -> None:
-        """Delete a user (NOT_FOUND when gone)."""
+        """Delete a user: into the recycle bin for 30 days (NOT_FOUND when gone)."""
+        ...
+
+    async def purge(self, user_id: str) -> None:
+        """Delete a deleted user for good, which frees its UPN and domain (NOT_FOUND when
+        it is not in the recycle bin)."""
         ...

@@ -27,8 +27,10 @@ def _tenant(sb: Harness) -> SeededTenant:
 
 
 async def test_readiness_passes_on_a_ready_tenant(sb: Harness, product: Product) -> None:
-    """SPEC step 2: every check passes; nothing blocks."""
-    tenant = _tenant(sb)
+    """SPEC step 2: every check passes (a free Office 365 E1 seat for the gateway user)."""
+    tenant = sb.make_tenant(
+        users=20, teams_phone_share=0.5, free_seats={"STANDARDPACK": 1}, resource_accounts=1
+    )
     product.onboard(tenant)
     checks = await product.runtime.integrations.readiness(tenant.id)
     assert {c.key: c.status for c in checks} == {
@@ -56,6 +58,17 @@ async def test_readiness_names_missing_roles_and_licences(sb: Harness, product: 
     assert checks["licence"].status == Status.FAIL
     assert "MCOSTANDARD" in checks["licence"].fix
     assert checks["teams_phone"].status == Status.WARN
+
+
+async def test_readiness_warns_when_only_standalone_mcostandard_is_free(
+    sb: Harness, product: Product
+) -> None:
+    """F8: the original product's licence may not activate the domain: a warning, not a block."""
+    tenant = _tenant(sb)
+    product.onboard(tenant)
+    checks = {c.key: c for c in await product.runtime.integrations.readiness(tenant.id)}
+    assert checks["licence"].status == Status.WARN
+    assert "E1, E3 or E5" in checks["licence"].detail
 
 
 async def test_full_provisioning_then_removal_touches_only_our_objects(

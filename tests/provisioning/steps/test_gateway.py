@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from provisioning.engine.contract import Done, Failed, Wait
-from provisioning.microsoft.catalog import MCOSTANDARD_PLAN
+from provisioning.microsoft.catalog import MCOSTANDARD_PLAN, TEAMS_PLAN
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.fakes.world import MCOSTANDARD_SKU, FakeUser
 from provisioning.microsoft.ports.directory import SubscribedSku
@@ -28,13 +28,19 @@ def _with_user(fx: FakeEngine, **extra: object) -> str:
     return "u1"
 
 
-async def test_the_licence_choice_prefers_the_smallest_sku_with_mcostandard(
-    fx: FakeEngine,
-) -> None:
-    """A standalone MCOSTANDARD seat before an E3 seat."""
+async def test_the_licence_choice_prefers_one_that_carries_teams(fx: FakeEngine) -> None:
+    """F8: an E3 seat (Teams and MCOSTANDARD) before a standalone MCOSTANDARD seat."""
     fx.microsoft.skus[E3] = SubscribedSku(
-        E3, "ENTERPRISEPACK", 10, 0, frozenset({MCOSTANDARD_PLAN, "a", "b", "c"})
+        E3, "ENTERPRISEPACK", 10, 0, frozenset({MCOSTANDARD_PLAN, TEAMS_PLAN, "a", "b"})
     )
+    ctx, _ = fx.context()
+    outcome = await gateway.choose_licence(ctx)
+    assert isinstance(outcome, Done)
+    assert outcome.outputs == {"sku_id": E3}
+
+
+async def test_a_standalone_mcostandard_seat_is_the_fallback(fx: FakeEngine) -> None:
+    """Without a Teams licence free, the standalone seat is taken (readiness warned)."""
     ctx, _ = fx.context()
     outcome = await gateway.choose_licence(ctx)
     assert isinstance(outcome, Done)

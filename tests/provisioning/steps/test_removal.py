@@ -84,3 +84,30 @@ async def test_the_stored_sign_ins_are_forgotten_last(fx: FakeEngine) -> None:
     assert isinstance(outcome, Done)
     assert outcome.note == "Deleted 2 stored sign-in(s)."
     assert fx.microsoft.forgotten == 1
+
+
+async def test_the_gateway_user_is_purged_so_its_domain_can_go(fx: FakeEngine) -> None:
+    """F6: a deleted user stays in the recycle bin holding its domain; removal purges it."""
+    upn = f"callroute.teams@{fx.params.sbc_domain}"
+    fx.microsoft.domains[fx.params.sbc_domain] = True
+    fx.microsoft.users["g"] = FakeUser("g", upn, "GB")
+    ledger: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("user", upn, "created", {"id": "g"}),
+        ("domain", fx.params.sbc_domain, "created", {}),
+    ]
+    ctx, _ = fx.context(ledger)
+    assert isinstance(await removal.remove_gateway_user(ctx), Done)
+    assert fx.microsoft.deleted == {}
+    assert isinstance(await removal.remove_domain(ctx), Done)
+    assert fx.microsoft.domains == {}
+
+
+async def test_a_gateway_user_left_in_the_recycle_bin_by_a_crash_is_purged(
+    fx: FakeEngine,
+) -> None:
+    """Deleted but not purged (the runner died in between): the retry purges it by its id."""
+    upn = f"callroute.teams@{fx.params.sbc_domain}"
+    fx.microsoft.deleted["g"] = FakeUser("g", upn, "GB")
+    ctx, _ = fx.context([("user", upn, "created", {"id": "g"})])
+    assert isinstance(await removal.remove_gateway_user(ctx), Done)
+    assert fx.microsoft.deleted == {}
