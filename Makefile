@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 CHAT   := sandbox/web/chat
 NODE_STAMP := $(CHAT)/node_modules/.installed-stamp
 
-.PHONY: run test setup system-deps lint types pytest bench clean
+.PHONY: run test test-live setup system-deps lint types pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ pytest: setup
 	$(BIN)/pytest
 
 test: setup lint types pytest
+
+# A full provisioning and removal in a real test tenant (see the README); never part of `test`.
+test-live: setup
+	$(BIN)/pytest -p no:cacheprovider -o addopts="-ra" -s tests/live
 
 run: setup
 	$(BIN)/python app.py sandbox --port-base 8440 --browser-login-http

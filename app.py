@@ -313,6 +313,44 @@ def _runner(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from provisioning.doctor import Doctor, exit_code
+    from storage.database import schema_is_current
+
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.load()
+    problems = settings.problems()
+    for problem in problems:
+        print(f"{'different':<12} {'settings':<32} {problem}")
+    runtime = build_runtime(settings)
+    try:
+        if not schema_is_current(runtime.engine):
+            print("The database schema is not current: run `python app.py migrate`.")
+            return 2
+        if not runtime.vault.purposes(args.tenant):
+            print(
+                f"No sign-in is stored for tenant {args.tenant}: an admin of it signs in "
+                "through the bot (steps 1 and 3) first."
+            )
+            return 2
+        doctor = Doctor(
+            args.tenant,
+            settings.microsoft,
+            settings.identity,
+            settings.dns,
+            runtime.vault,
+            runtime.clock,
+            runtime.ports.msal_client,
+        )
+        findings = asyncio.run(doctor.run())
+    finally:
+        runtime.close()
+    for finding in findings:
+        print(finding.line())
+    code = exit_code(findings)
+    return 1 if problems else code
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``app.py`` argument parser."""
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__)
@@ -362,6 +400,18 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--owner", help="this runner's name in leases (default: host:pid)")
     runner.add_argument("--verbose", action="store_true", help="debug logging")
     runner.set_defaults(func=_runner)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="read-only checks of Microsoft and the provider zone for a signed-in tenant",
+        description="Checks, without changing anything, every Microsoft behaviour the product "
+        "relies on (token scopes and roles, the shapes of the Teams admin API's answers, the "
+        "Graph Teams endpoints) and the provider's zone (TSIG key, every authoritative server), "
+        "with the stored sign-ins of TENANT. Prints ok, different or unreachable for each; "
+        "exits 0 only when all are ok.",
+    )
+    doctor.add_argument("--tenant", required=True, help="the tenant id (its GUID)")
+    doctor.set_defaults(func=_doctor)
     return parser
 
 

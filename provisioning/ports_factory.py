@@ -66,11 +66,11 @@ class AdapterPortsFactory:
         self._audit = audit
         self._clock = clock
         # One for the factory's life: msal's discovery documents stay cached in it.
-        self._msal_client = http_client(microsoft)
+        self.msal_client = http_client(microsoft)
 
     def close(self) -> None:
         """Close the HTTP client msal uses."""
-        self._msal_client.close()
+        self.msal_client.close()
 
     @asynccontextmanager
     async def open(self, tenant_id: str) -> AsyncIterator[TenantPorts]:
@@ -82,7 +82,7 @@ class AdapterPortsFactory:
             limits=httpx.Limits(max_connections=20),
         ) as client:
             tokens = MsalTokens(
-                tenant_id, self._identity, ms, self._vault, self._clock, self._msal_client
+                tenant_id, self._identity, ms, self._vault, self._clock, self.msal_client
             )
             # Fetched while the first steps start, not before them.
             warming = asyncio.create_task(tokens.warm())

@@ -42,6 +42,14 @@ def _message(body: Any, fallback: str) -> tuple[str, str]:
     return "", fallback
 
 
+def json_field(item: dict[str, Any], name: str, default: Any = None) -> Any:
+    """A field in either casing an API has been seen to use (``lineUri`` / ``LineUri``)."""
+    for key in (name, name[:1].upper() + name[1:], name[:1].lower() + name[1:]):
+        if key in item:
+            return item[key]
+    return default
+
+
 def error_from_response(service: str, response: httpx.Response) -> ServiceError:
     """The error an unsuccessful answer stands for (refusals are refined by the caller)."""
     try:

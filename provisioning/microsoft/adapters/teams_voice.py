@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from provisioning.microsoft.adapters.http import JsonApi, as_kind, refused
+from provisioning.microsoft.adapters.http import JsonApi, as_kind, json_field, refused
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.voice import (
     DialPlan,
@@ -30,22 +30,17 @@ _USERS_PAGE = "500"
 _USAGE_WRITE_TRIES = 3  # removals: re-read, and write again if another writer interfered
 
 
-def _get(item: dict[str, Any], name: str, default: Any = None) -> Any:
-    """A field in either casing the API has been seen to use (``lineUri`` / ``LineUri``)."""
-    for key in (name, name[:1].upper() + name[1:], name[:1].lower() + name[1:]):
-        if key in item:
-            return item[key]
-    return default
-
-
 def _dial_plan(name: str, body: dict[str, Any]) -> DialPlan:
     rules = tuple(
         NormalizationRule(
-            _get(r, "Name"), _get(r, "Pattern"), _get(r, "Translation"), _get(r, "Description", "")
+            json_field(r, "Name"),
+            json_field(r, "Pattern"),
+            json_field(r, "Translation"),
+            json_field(r, "Description", ""),
         )
-        for r in _get(body, "NormalizationRules", [])
+        for r in json_field(body, "NormalizationRules", [])
     )
-    return DialPlan(name, _get(body, "Description", "") or "", rules)
+    return DialPlan(name, json_field(body, "Description", "") or "", rules)
 
 
 def _dial_plan_body(plan: DialPlan) -> dict[str, Any]:
@@ -65,7 +60,9 @@ def _dial_plan_body(plan: DialPlan) -> dict[str, Any]:
 
 def _policy(name: str, body: dict[str, Any]) -> RoutingPolicy:
     return RoutingPolicy(
-        name, tuple(_get(body, "OnlinePstnUsages", [])), _get(body, "Description", "") or ""
+        name,
+        tuple(json_field(body, "OnlinePstnUsages", [])),
+        json_field(body, "Description", "") or "",
     )
 
 
@@ -75,10 +72,10 @@ def _policy_body(policy: RoutingPolicy) -> dict[str, Any]:
 
 def _gateway(fqdn: str, body: dict[str, Any]) -> Gateway:
     return Gateway(
-        _get(body, "Fqdn", fqdn),
-        int(_get(body, "SipSignalingPort", 0)),
-        bool(_get(body, "Enabled", False)),
-        _get(body, "MaxConcurrentSessions"),
+        json_field(body, "Fqdn", fqdn),
+        int(json_field(body, "SipSignalingPort", 0)),
+        bool(json_field(body, "Enabled", False)),
+        json_field(body, "MaxConcurrentSessions"),
     )
 
 
@@ -93,10 +90,10 @@ def _gateway_body(gateway: Gateway) -> dict[str, Any]:
 def _route(name: str, body: dict[str, Any]) -> VoiceRoute:
     return VoiceRoute(
         name,
-        _get(body, "NumberPattern", ""),
-        tuple(_get(body, "OnlinePstnGatewayList", [])),
-        tuple(_get(body, "OnlinePstnUsages", [])),
-        _get(body, "Priority"),
+        json_field(body, "NumberPattern", ""),
+        tuple(json_field(body, "OnlinePstnGatewayList", [])),
+        tuple(json_field(body, "OnlinePstnUsages", [])),
+        json_field(body, "Priority"),
     )
 
 
@@ -210,8 +207,8 @@ class TeamsVoiceConfig:
             )
         body = codec.write(obj)
         for envelope in ("Identity", "Key"):
-            if _get(current, envelope) is not None:
-                body[envelope] = _get(current, envelope)
+            if json_field(current, envelope) is not None:
+                body[envelope] = json_field(current, envelope)
         await self._api.request("PUT", codec.path(obj.identity), json=body)
 
     async def delete(self, kind: type[VoiceObject], identity: str) -> None:
@@ -231,9 +228,14 @@ class TeamsVoiceConfig:
         body = await self._api.json("GET", f"{_CONFIG}/OnlinePstnUsages")
         instances = body if isinstance(body, list) else [body]
         glob: dict[str, Any] = next(
-            (i for i in instances if str(_get(i, "Identity", "")) in ("Global", "Tag:Global")), {}
+            (
+                i
+                for i in instances
+                if str(json_field(i, "Identity", "")) in ("Global", "Tag:Global")
+            ),
+            {},
         )
-        return list(_get(glob, "Usage", []))
+        return list(json_field(glob, "Usage", []))
 
     async def _write_usages(self, usages: list[str]) -> None:
         await self._api.request(
@@ -312,28 +314,32 @@ class TeamsVoiceUsers:
             items = (
                 body
                 if isinstance(body, list)
-                else (_get(body, "users") or _get(body, "value") or [])
+                else (json_field(body, "users") or json_field(body, "value") or [])
             )
             for item in items:
-                if _get(item, "SoftDeletionTimestamp"):
+                if json_field(item, "SoftDeletionTimestamp"):
                     continue  # in the recycle bin: nothing to grant or take
                 yield _teams_user(item)
             link = None
             if isinstance(body, dict):
-                link = _get(body, "nextLink") or body.get("@odata.nextLink") or body.get("NextLink")
+                link = (
+                    json_field(body, "nextLink")
+                    or body.get("@odata.nextLink")
+                    or body.get("NextLink")
+                )
             params = None
 
 
 def _effective(item: dict[str, Any], kind: PolicyKind) -> str | None:
     """A user's effective policy of ``kind``: a flat field, else its effective assignment."""
-    flat = _get(item, kind.value[:1].lower() + kind.value[1:])
+    flat = json_field(item, kind.value[:1].lower() + kind.value[1:])
     if flat:
         return str(flat)
-    for assignment in _get(item, "effectivePolicyAssignments", []) or []:
-        if str(_get(assignment, "policyType", "")).lower() != kind.value.lower():
+    for assignment in json_field(item, "effectivePolicyAssignments", []) or []:
+        if str(json_field(assignment, "policyType", "")).lower() != kind.value.lower():
             continue
-        policy = _get(assignment, "policyAssignment", {}) or {}
-        name = _get(policy, "displayName") or _get(policy, "policyName")
+        policy = json_field(assignment, "policyAssignment", {}) or {}
+        name = json_field(policy, "displayName") or json_field(policy, "policyName")
         if name and str(name).lower() not in ("global", "tag:global"):
             return str(name)
     return None
@@ -341,10 +347,15 @@ def _effective(item: dict[str, Any], kind: PolicyKind) -> str | None:
 
 def _teams_user(item: dict[str, Any]) -> TeamsUser:
     return TeamsUser(
-        str(_get(item, "objectId") or _get(item, "identity") or _get(item, "id") or ""),
-        str(_get(item, "userPrincipalName", "")),
-        str(_get(item, "accountType", "User") or "User"),
-        _get(item, "lineUri"),
+        str(
+            json_field(item, "objectId")
+            or json_field(item, "identity")
+            or json_field(item, "id")
+            or ""
+        ),
+        str(json_field(item, "userPrincipalName", "")),
+        str(json_field(item, "accountType", "User") or "User"),
+        json_field(item, "lineUri"),
         _effective(item, PolicyKind.VOICE_ROUTING),
         _effective(item, PolicyKind.DIAL_PLAN),
     )
