@@ -87,6 +87,8 @@ def consent(
         f"<li><b>{escape(value)}</b><br><small>{escape(text)}</small></li>"
         for value, text in permissions
     )
+    # Placed inside the form below: a browser submits only the controls of the form it posts
+    # (HTML Living Standard, "constructing the entry list").
     org = (
         '<p><label><input type="checkbox" name="consent_org" value="on"> Consent on '
         "behalf of your organization</label></p>"
@@ -98,8 +100,8 @@ def consent(
 <h1>{escape(title)}</h1>
 <p class="meta">{escape(user_upn)}</p>
 <p><b>{escape(app_name)}</b> would like to:</p>
-<ul class="perms">{items}</ul>{org}
-<form method="post" action="{escape(action)}">
+<ul class="perms">{items}</ul>
+<form method="post" action="{escape(action)}">{org}
 <input type="hidden" name="txn" value="{escape(txn)}">
 {"<input type=hidden name=consent_org value=on>" if admin_consent else ""}
 <div class="actions">

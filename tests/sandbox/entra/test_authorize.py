@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qsl, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -16,6 +17,35 @@ ORG_SCOPES = [
     "https://graph.microsoft.com/Domain.ReadWrite.All",
     "https://graph.microsoft.com/User.Read",
 ]
+
+
+class _TickingBrowser(HTMLParser):
+    """Builds what a browser posts for a page's first form: its own controls only, with the
+    named checkboxes ticked (HTML Living Standard, "constructing the entry list")."""
+
+    def __init__(self, ticked: set[str]) -> None:
+        super().__init__()
+        self.ticked = ticked
+        self.depth = 0
+        self.action = ""
+        self.entries: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and not self.action:
+            self.action, self.depth = a.get("action", ""), 1
+        elif tag == "form":
+            self.depth += 1
+        elif tag == "input" and self.depth and a.get("name"):
+            kind = a.get("type", "text").lower()
+            if kind == "checkbox" and a["name"] in self.ticked:
+                self.entries[a["name"]] = a.get("value") or "on"
+            elif kind not in ("checkbox", "submit"):
+                self.entries[a["name"]] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form" and self.depth:
+            self.depth -= 1
 
 
 @pytest.fixture
@@ -146,6 +176,23 @@ def test_admin_consent_for_the_organization_spares_other_users_the_prompt(
             consent="cancel",
         )
     assert "code" in second.params
+
+
+def test_ticked_consent_for_the_organization_is_posted_with_the_form(
+    sb: Harness, browser: httpx.Client
+) -> None:
+    """§1.3: an administrator who ticks "Consent on behalf of your organization" and accepts
+    grants tenant-wide consent: the checkbox belongs to the form a browser posts."""
+    tenant = sb.make_tenant(consent=False)
+    url = sb.entra.authorize_url(tenant.domain, ORG_SCOPES)
+    form = parse_forms(browser.get(url).text)[0]
+    page = browser.post(urljoin(url, form.action), data={**form.hidden, "login": tenant.admin})
+    ticking = _TickingBrowser({"consent_org"})
+    ticking.feed(page.text)
+    done = browser.post(urljoin(url, ticking.action), data={**ticking.entries, "action": "accept"})
+    assert "code=" in done.headers["Location"]
+    granted = sb.state(tenant)["consents"][TEST_APP.client_id]["tenantWide"]
+    assert any(scope.endswith("domain.readwrite.all") for scope in granted), granted
 
 
 def test_non_admin_asking_for_admin_only_scopes_needs_admin_approval(
