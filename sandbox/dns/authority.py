@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ import dns.update
 import dns.zone
 
 from sandbox.clock import Clock
+from sandbox.dns import framing, tsig
 from sandbox.dns.update import apply_update
 from sandbox.dns.zone import Records, ZoneVersion, answer_query
 
@@ -135,25 +137,24 @@ class NameServer:
 
     def handle(self, wire: bytes, tcp: bool) -> bytes | None:
         """Answer one DNS message; over UDP answers fit 512 bytes or the client's EDNS size."""
-        seen: dict[str, object] = {}
-
-        def keyring(partial: dns.message.Message, name: dns.name.Name) -> dns.tsig.Key | None:
-            seen["message"], seen["name"] = partial, name
-            return self._keys.get(name)
-
         try:
-            message = dns.message.from_wire(wire, keyring=keyring)
-        except dns.message.UnknownTSIGKey:
-            self.updates_refused += 1
-            return self._tsig_error(wire, seen, dns.rcode.BADKEY)
-        except dns.tsig.BadTime:
-            self.updates_refused += 1
-            return self._tsig_error(wire, seen, dns.rcode.BADTIME)
-        except (dns.tsig.BadSignature, dns.tsig.BadKey, dns.tsig.BadAlgorithm):
-            self.updates_refused += 1
-            return self._tsig_error(wire, seen, dns.rcode.BADSIG)
+            # TSIG is checked below, in RFC 8945 §5.2's order, not by the parser.
+            message = dns.message.from_wire(wire, keyring=False)
         except dns.exception.DNSException:
             return _bare_response(wire, dns.rcode.FORMERR)
+        if message.had_tsig:
+            now = int(time.time())
+            verdict = tsig.verify(wire, message, self._keys, now)
+            if verdict.error != dns.rcode.NOERROR:
+                self.updates_refused += 1
+                answer = dns.message.make_response(message)
+                framing.add_edns(answer, message)
+                return tsig.error_answer(answer, message, verdict, now)
+            # make_response signs answers with the key the query was verified with.
+            message.keyring = verdict.key
+        refusal = framing.bad_version(message)
+        if refusal is not None:
+            return refusal.to_wire()
         opcode = message.opcode()
         try:
             if opcode == dns.opcode.UPDATE:
@@ -169,28 +170,7 @@ class NameServer:
             _log.exception("failed to answer a DNS message")
             response = dns.message.make_response(message)
             response.set_rcode(dns.rcode.SERVFAIL)
-        max_size = 65535 if tcp else 512
-        if message.edns >= 0:
-            response.use_edns(0, payload=4096)
-            if not tcp:
-                max_size = max(512, min(message.payload, 4096))
-        try:
-            return response.to_wire(max_size=max_size)
-        except dns.exception.TooBig:
-            truncated = dns.message.make_response(message)
-            truncated.flags |= dns.flags.TC
-            return truncated.to_wire(max_size=max_size)
-
-    def _tsig_error(self, wire: bytes, seen: dict[str, object], error: int) -> bytes | None:
-        """RFC 8945 §5.3.2: NOTAUTH, with a TSIG record naming the error (BADKEY, BADSIG...)."""
-        partial, name = seen.get("message"), seen.get("name")
-        if not isinstance(partial, dns.message.Message) or not isinstance(name, dns.name.Name):
-            return _bare_response(wire, dns.rcode.NOTAUTH)
-        response = dns.message.make_response(partial)
-        response.set_rcode(dns.rcode.NOTAUTH)
-        key = self._keys.get(name) or dns.tsig.Key(name, secrets.token_bytes(32), TSIG_ALGORITHM)
-        response.use_tsig(key, tsig_error=error, original_id=partial.id)
-        return response.to_wire()
+        return framing.render(response, message, tcp)
 
     def _update(self, message: dns.message.Message) -> dns.message.Message:
         response = dns.message.make_response(message)
