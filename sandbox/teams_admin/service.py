@@ -16,7 +16,7 @@ from sandbox.clock import Clock
 from sandbox.replies import Reply
 from sandbox.routing import NoRouteError, WrongMethodError, find, path_pattern
 from sandbox.state import Sandbox
-from sandbox.teams_admin import errors, handlers
+from sandbox.teams_admin import configurations, errors, grants, handlers, users
 from sandbox.teams_admin.errors import AdminError
 from sandbox.voice.errors import VoiceError
 
@@ -42,40 +42,40 @@ def _r(method: str, path: str, operation: str, handler: Handler) -> Route:
 _CONFIG = "/Skype.Policy/configurations/{type}"
 ROUTES: tuple[Route, ...] = (
     _r("GET", "/Teams.Tenant/serviceDiscovery", "serviceDiscovery", handlers.service_discovery),
-    _r("GET", _CONFIG, "configurations.list", handlers.list_configurations),
-    _r("POST", _CONFIG, "configurations.create", handlers.create_configuration),
+    _r("GET", _CONFIG, "configurations.list", configurations.list_configurations),
+    _r("POST", _CONFIG, "configurations.create", configurations.create_configuration),
     _r(
         "GET",
         _CONFIG + "/configuration/{identity}",
         "configurations.get",
-        handlers.get_configuration,
+        configurations.get_configuration,
     ),
     _r(
         "PUT",
         _CONFIG + "/configuration/{identity}",
         "configurations.update",
-        handlers.update_configuration,
+        configurations.put_configuration,
     ),
     _r(
         "DELETE",
         _CONFIG + "/configuration/{identity}",
         "configurations.delete",
-        handlers.delete_configuration,
+        configurations.delete_configuration,
     ),
     _r(
         "GET",
         "/Skype.Policy/users/{user}/policies/{type}",
         "users.policies.get",
-        handlers.get_user_policy,
+        grants.get_user_policy,
     ),
     _r(
         "PATCH",
         "/Skype.Policy/users/{user}/policies/{type}",
         "users.policies.grant",
-        handlers.grant_user_policy,
+        grants.grant_user_policy,
     ),
-    _r("GET", "/Teams.User/users", "users.list", handlers.list_users),
-    _r("GET", "/Teams.User/users/{user}", "users.get", handlers.get_user),
+    _r("GET", "/Teams.User/users", "users.list", users.list_users),
+    _r("GET", "/Teams.User/users/{user}", "users.get", users.get_user),
 )
 
 

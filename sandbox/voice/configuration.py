@@ -21,6 +21,7 @@ from sandbox.voice.model import (
     VoiceRoute,
     VoiceRoutingPolicy,
     tag,
+    untag,
 )
 from sandbox.voice.state import VoiceState
 
@@ -411,9 +412,19 @@ def _table(voice: VoiceState, kind: str) -> dict[str, Any]:
     return tables[kind]
 
 
+def find(voice: VoiceState, kind: str, identity: str) -> Any | None:
+    """One object by identity (``Tag:`` optional for policies), if it exists."""
+    return _table(voice, kind).get(_key(kind, identity))
+
+
+def same_identity(kind: str, first: str, second: str) -> bool:
+    """Whether two spellings name the same object (``Tag:`` and case do not matter)."""
+    return _key(kind, first) == _key(kind, second)
+
+
 def get(voice: VoiceState, kind: str, identity: str) -> Any:
     """One object by identity (``Tag:`` optional for policies), or 404."""
-    found = _table(voice, kind).get(_key(kind, identity))
+    found = find(voice, kind, identity)
     if found is None:
         raise errors.not_found(kind, identity)
     return found
@@ -446,8 +457,8 @@ def listing(voice: VoiceState, kind: str) -> list[dict[str, Any]]:
     return [as_json(kind, item.to_json()) for item in items]
 
 
-def remove(voice: VoiceState, kind: str, identity: str) -> None:
-    """``Remove-Cs…``; refused while other objects or users depend on the object."""
+def remove(voice: VoiceState, kind: str, identity: str, now: float) -> None:
+    """``Remove-Cs…``; refused while other objects, or users it is in force for, depend on it."""
     obj = get(voice, kind, identity)
     key = _key(kind, identity)
     if kind == "OnlinePSTNGateway":
@@ -460,12 +471,7 @@ def remove(voice: VoiceState, kind: str, identity: str) -> None:
             # Removing Global resets it to its defaults, as the cmdlets do.
             _table(voice, kind)[key] = type(obj)(GLOBAL)
             return
-        holders = voice.holders(kind, obj.identity)
-        if holders:
-            raise errors.VoiceError(
-                409,
-                "Conflict",
-                f"Can not remove '{kind}' '{obj.identity}': it is assigned to {len(holders)} "
-                f"user(s). Grant them another policy (or $null) first.",
-            )
+        if voice.holders(kind, obj.identity, now):
+            raise errors.assigned(untag(obj.identity))
+        voice.drop_pending(kind, obj.identity, now)
     del _table(voice, kind)[key]

@@ -28,10 +28,33 @@ def conflict(kind: str, identity: str) -> VoiceError:
     return VoiceError(409, "Conflict", f"{kind} '{identity}' already exists.")
 
 
-def linked(kind: str, blocker: str, remedy: str) -> VoiceError:
-    """Removal refused while another object refers to it (teams-voice-api.md §3)."""
-    return VoiceError(
-        409, "Conflict", f"Can not remove '{kind}', linked '{blocker}' exists. Use '{remedy}'"
+class DependencyError(VoiceError):
+    """A removal refused while something depends on the object.
+
+    Microsoft publishes only the wording, not the status (fidelity-review-2.md F4), so the API
+    answering it picks the status from the tenant's ``teams_admin.refusal_status`` knob.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(409, "Conflict", message)
+
+
+def linked(kind: str, blocker: str, remedy: str) -> DependencyError:
+    """Removal refused while another object refers to it (teams-voice-api.md §3; the gateway
+    wording is quoted in OfficeDocs-SkypeForBusiness issues #2881/#2882)."""
+    return DependencyError(f"Can not remove '{kind}', linked '{blocker}' exists. Use '{remedy}'")
+
+
+def assigned(name: str) -> DependencyError:
+    """Removal of a policy still assigned to users.
+
+    Undocumented for the voice types; the wording is the one Microsoft documents for Teams
+    policies that refuse it (office-docs-powershell
+    ``Remove-CsTeamsMeetingTemplatePermissionPolicy.md``, Example 2).
+    """
+    return DependencyError(
+        f'The policy "{name}" is currently assigned to one or more users. Assign a different '
+        "policy to the users before removing this one. Please refer to documentation."
     )
 
 

@@ -14,13 +14,28 @@ from sandbox.voice.state import POLICY_TYPES
 
 
 def policy_type(name: str) -> str:
-    """The canonical spelling of a grantable policy type (case-insensitive)."""
+    """The canonical spelling of a voice policy type the sandbox holds (case-insensitive)."""
     for kind in POLICY_TYPES:
         if kind.lower() == name.lower():
             return kind
     raise errors.bad_request(
         f"The policy type '{name}' cannot be granted here; use one of {', '.join(POLICY_TYPES)}."
     )
+
+
+def any_policy_type(name: str) -> str:
+    """A policy type of any kind, spelled one way: Graph's examples write both
+    ``TeamsMeetingPolicy`` and ``teamsMeetingBroadcastPolicy`` (fidelity-review-2.md F12)."""
+    for kind in POLICY_TYPES:
+        if kind.lower() == name.lower():
+            return kind
+    return name[:1].upper() + name[1:]
+
+
+def record(tenant: Tenant, user: User, kind: str, identity: str | None, now: float) -> None:
+    """Queue a grant of ``identity`` (``None``: the default), in force after the delay."""
+    history = tenant.voice.grants.setdefault((user.id, kind), [])
+    history.append(Grant(identity, now + tenant.knobs.grant_delay_seconds))
 
 
 def grant(tenant: Tenant, user: User, kind: str, policy_name: str | None, now: float) -> None:
@@ -38,5 +53,4 @@ def grant(tenant: Tenant, user: User, kind: str, policy_name: str | None, now: f
         if found is None:
             raise errors.not_found(kind, identity)
         identity = found.identity
-    history = tenant.voice.grants.setdefault((user.id, kind), [])
-    history.append(Grant(identity, now + tenant.knobs.grant_delay_seconds))
+    record(tenant, user, kind, identity, now)

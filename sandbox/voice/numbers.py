@@ -3,6 +3,11 @@
 Research teams-voice-api.md §2 and §3: the call answers 202 with an operation to poll; the
 outcome is decided when the operation finishes (the tenant's ``number_operation_seconds``).
 Assigning a number turns Enterprise Voice on, removing the last one turns it off.
+
+Graph calls each request "an asynchronous order" (teamsadministration-numberassignment-
+unassignnumber.md), so what the order itself gets wrong (the number's type) fails the
+operation; only a second order for a number whose removal is still running is refused at once
+(fidelity-review-2.md F9; Microsoft's split is unverified).
 """
 
 from __future__ import annotations
@@ -47,11 +52,24 @@ def start(
     now: float,
 ) -> NumberOperation:
     """Queue an assignment or removal; it completes after the tenant's delay."""
+    telephone_number = normalise(number)
+    numbering = number_type(numbering)
+    settle(tenant, now)
+    if kind == "unassign" and any(
+        op.kind == "unassign" and op.telephone_number == telephone_number
+        for op in tenant.voice.operations.values()
+        if op.status in ("notStarted", "running")
+    ):
+        raise errors.VoiceError(
+            409,
+            "Conflict",
+            f"An operation to unassign {telephone_number} is still running; poll it instead.",
+        )
     operation = NumberOperation(
         id=str(uuid.uuid4()),
         kind=kind,
-        telephone_number=normalise(number),
-        number_type=number_type(numbering),
+        telephone_number=telephone_number,
+        number_type=numbering,
         user_id=user_id,
         assignment_category=category,
         location_id=location_id,
@@ -70,7 +88,15 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
     if op.kind == "unassign":
         if held is None:
             return f"The telephone number {op.telephone_number} is not assigned."
+        if held.number_type != op.number_type:
+            # numberType "identifies the number's type" (unassignNumber's parameter table).
+            return (
+                f"The telephone number {op.telephone_number} is a {held.number_type} number, "
+                f"not {op.number_type}."
+            )
         del voice.numbers[op.telephone_number]
+        if not voice.numbers_of(held.user_id):
+            voice.enterprise_voice[held.user_id] = False
         return None
     user = tenant.users.get(op.user_id or "")
     if user is None:
@@ -88,6 +114,7 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
         )
     if held is not None:
         if held.user_id == user.id:
+            voice.enterprise_voice[user.id] = True
             return None
         return f"The telephone number {op.telephone_number} is already assigned to another user."
     if op.assignment_category == "primary" and any(
@@ -100,6 +127,7 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
     voice.numbers[op.telephone_number] = NumberAssignment(
         op.telephone_number, user.id, op.number_type, op.assignment_category, op.location_id
     )
+    voice.enterprise_voice[user.id] = True
     return None
 
 

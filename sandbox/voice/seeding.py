@@ -23,6 +23,7 @@ from sandbox.voice.model import (
     VoiceRoutingPolicy,
     tag,
 )
+from sandbox.voice.numbers import NUMBER_TYPES
 
 NewUser = Callable[[str, str], User]
 
@@ -35,6 +36,12 @@ class OtherProvider:
     fqdn: str = ""
     users: int = 5
     number_prefix: str = "+1425555"
+    # The holders' numbers: Calling Plan or Operator Connect numbers beside a Direct Routing
+    # policy happen in tenants moving between providers (fidelity-review-2.md F9).
+    number_type: str = "directRouting"
+    # EnterpriseVoiceEnabled is a flag of its own and can be off beside a number (Graph's
+    # userConfigurations list example; fidelity-review-2.md F13).
+    enterprise_voice: bool = True
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OtherProvider:
@@ -48,6 +55,10 @@ class OtherProvider:
             provider.fqdn = f"sbc.{slug}.example"
         if not re.fullmatch(r"\+\d{4,10}", provider.number_prefix):
             raise ValueError("number_prefix is '+' and 4 to 10 digits")
+        if provider.number_type not in NUMBER_TYPES:
+            raise ValueError(f"number_type is one of {', '.join(NUMBER_TYPES)}")
+        if not isinstance(provider.enterprise_voice, bool):
+            raise ValueError("enterprise_voice is true or false")
         return provider
 
     @property
@@ -101,7 +112,8 @@ def seed_other_provider(
         voice.grants[(user.id, "OnlineVoiceRoutingPolicy")] = [Grant(policy.identity, now)]
         voice.grants[(user.id, "TenantDialPlan")] = [Grant(plan.identity, now)]
         number = _number(provider.number_prefix, index + 1)
-        voice.numbers[number] = NumberAssignment(number, user.id, "directRouting")
+        voice.numbers[number] = NumberAssignment(number, user.id, provider.number_type)
+        voice.enterprise_voice[user.id] = provider.enterprise_voice
 
 
 def seed_resource_accounts(
@@ -117,3 +129,4 @@ def seed_resource_accounts(
         account.licences = {licence.sku_id: licence}
         number = _number(number_prefix, 900 + index)
         tenant.voice.numbers[number] = NumberAssignment(number, account.id, "directRouting")
+        tenant.voice.enterprise_voice[account.id] = True

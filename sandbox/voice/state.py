@@ -35,6 +35,11 @@ class VoiceState:
     grants: dict[tuple[str, str], list[Grant]] = field(default_factory=dict)
     numbers: dict[str, NumberAssignment] = field(default_factory=dict)
     operations: dict[str, NumberOperation] = field(default_factory=dict)
+    # User id -> EnterpriseVoiceEnabled. A flag of its own, not "has a number": Graph's list
+    # example shows a number with isEnterpriseVoiceEnabled false (teamsadministration-
+    # teamsadminroot-list-userconfigurations.md); assigning a number sets it, removing one
+    # clears it (Set/Remove-CsPhoneNumberAssignment.md, teams-voice-api.md §3).
+    enterprise_voice: dict[str, bool] = field(default_factory=dict)
 
     def effective_policy(self, user_id: str, policy_type: str, now: float) -> str | None:
         """The identity of the policy in force for a user (``None``: the Global default)."""
@@ -44,14 +49,32 @@ class VoiceState:
                 current = grant.policy
         return current
 
-    def holders(self, policy_type: str, identity: str) -> list[str]:
-        """Users who hold, or are about to hold, the policy (pending grants count)."""
+    def holders(self, policy_type: str, identity: str, now: float) -> list[str]:
+        """Users for whom the policy is in force at ``now``.
+
+        A queued grant does not count until it applies (grants take ~30-45 s, go-teams
+        ``cs/users.go``): a policy being unassigned is still held, one being assigned is not yet
+        (fidelity-review-2.md F7).
+        """
         key = identity.lower()
-        out = []
-        for (user_id, kind), history in self.grants.items():
-            if kind == policy_type and history and (history[-1].policy or "").lower() == key:
-                out.append(user_id)
-        return out
+        return [
+            user_id
+            for (user_id, kind) in self.grants
+            if kind == policy_type
+            and (self.effective_policy(user_id, kind, now) or "").lower() == key
+        ]
+
+    def drop_pending(self, policy_type: str, identity: str, now: float) -> None:
+        """Forget queued grants of a policy being removed: they can no longer apply.
+
+        [INF] Microsoft does not say what becomes of them; the user keeps what is in force.
+        """
+        key = identity.lower()
+        for (_, kind), history in self.grants.items():
+            if kind == policy_type:
+                history[:] = [
+                    g for g in history if g.effective_at <= now or (g.policy or "").lower() != key
+                ]
 
     def numbers_of(self, user_id: str) -> list[NumberAssignment]:
         """The numbers assigned to a user."""
@@ -63,3 +86,4 @@ class VoiceState:
             del self.grants[key]
         for number in [n for n, a in self.numbers.items() if a.user_id == user_id]:
             del self.numbers[number]
+        self.enterprise_voice.pop(user_id, None)

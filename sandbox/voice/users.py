@@ -36,16 +36,18 @@ class UserVoice:
     """What Teams knows of one user's telephony."""
 
     user: User
+    # Graph's accountType spelling (user, resourceAccount, ineligibleUser); the admin API's
+    # Get-CsOnlineUser spells the same values in PascalCase.
     account_type: str
     feature_types: tuple[str, ...]
     numbers: tuple[NumberAssignment, ...]
     # Policy type -> effective policy name ("Global" when nothing is granted).
     policies: dict[str, str]
-
-    @property
-    def enterprise_voice_enabled(self) -> bool:
-        """Assigning a number turns Enterprise Voice on; removing the last one turns it off."""
-        return bool(self.numbers)
+    # Policy type -> name, for every type with a grant in force (voice types and any other
+    # type Graph's userAssignments granted); users on the default have none (go-teams
+    # ``cs/users_test.go``: "A user with no explicit assignment has an empty array").
+    assignments: dict[str, str]
+    enterprise_voice_enabled: bool
 
     @property
     def line_uri(self) -> str | None:
@@ -56,7 +58,9 @@ class UserVoice:
 
 def user_voice(tenant: Tenant, user: User, now: float) -> UserVoice:
     """The voice view of ``user`` at ``now``."""
-    plans = user.enabled_plan_ids()
+    # A soft-deleted user's seats are freed ("deleting the user frees up the Microsoft 365
+    # license", microsoft-365-docs admin/misc/deleted-user.md): no Teams licence is in force.
+    plans = set() if user.deleted else user.enabled_plan_ids()
     features: list[str] = []
     for plan_id, feature in _FEATURES:
         if plan_id in plans and feature not in features:
@@ -67,9 +71,20 @@ def user_voice(tenant: Tenant, user: User, now: float) -> UserVoice:
         account_type = "user"
     else:
         account_type = "ineligibleUser"
-    policies = {}
-    for kind in POLICY_TYPES:
-        identity = tenant.voice.effective_policy(user.id, kind, now)
-        policies[kind] = untag(identity) if identity else GLOBAL
-    numbers = tuple(sorted(tenant.voice.numbers_of(user.id), key=lambda n: n.telephone_number))
-    return UserVoice(user, account_type, tuple(features), numbers, policies)
+    voice = tenant.voice
+    assignments: dict[str, str] = {}
+    for kind in sorted({k for uid, k in voice.grants if uid == user.id}):
+        identity = voice.effective_policy(user.id, kind, now)
+        if identity:
+            assignments[kind] = untag(identity)
+    policies = {kind: assignments.get(kind, GLOBAL) for kind in POLICY_TYPES}
+    numbers = tuple(sorted(voice.numbers_of(user.id), key=lambda n: n.telephone_number))
+    return UserVoice(
+        user,
+        account_type,
+        tuple(features),
+        numbers,
+        policies,
+        assignments,
+        voice.enterprise_voice.get(user.id, False),
+    )

@@ -15,9 +15,12 @@ MCOSTANDARD = "d42c793f-6c78-4f43-92ca-e8f6a02b035f"
 
 @pytest.fixture
 def tenant(sb: Harness) -> SeededTenant:
-    """A small tenant with a few MCOSTANDARD seats, one per SBC domain a test activates."""
+    """A small tenant with a few MCOSTANDARD and E1 seats, for the SBC domains a test activates."""
     return sb.make_tenant(
-        users=30, teams_phone_share=2 / 3, unlicensed_share=1 / 6, free_seats={"MCOSTANDARD": 5}
+        users=30,
+        teams_phone_share=2 / 3,
+        unlicensed_share=1 / 6,
+        free_seats={"MCOSTANDARD": 5, "STANDARDPACK": 2},
     )
 
 
@@ -29,12 +32,13 @@ def teams(sb: Harness, tenant: SeededTenant) -> Graph:
 
 @pytest.fixture
 def sbc_domain(sb: Harness, tenant: SeededTenant, admin_graph: Graph) -> Callable[..., str]:
-    """Make an SBC domain usable for Direct Routing: registered, verified, licensed user.
+    """Make an SBC domain usable for Direct Routing: registered, verified, licensed user
+    (standalone MCOSTANDARD unless ``sku`` says otherwise).
 
     Verification goes through the sandbox's own provider zone, so it is exercised too.
     """
 
-    def make(licensed: bool = True, verified: bool = True) -> str:
+    def make(licensed: bool = True, verified: bool = True, sku: str = MCOSTANDARD) -> str:
         name = f"c{uuid.uuid4().hex[:8]}.gbr-lon-tgw.{sb.endpoints.zone}"
         assert admin_graph.post("/domains", json={"id": name}).status_code == 201
         if verified:
@@ -47,9 +51,20 @@ def sbc_domain(sb: Harness, tenant: SeededTenant, admin_graph: Graph) -> Callabl
             assert user.status_code == 201, user.text
             licence = admin_graph.post(
                 f"/users/{user.json()['id']}/assignLicense",
-                json={"addLicenses": [{"skuId": MCOSTANDARD}], "removeLicenses": []},
+                json={"addLicenses": [{"skuId": sku}], "removeLicenses": []},
             )
             assert licence.status_code == 200, licence.text
         return name
 
     return make
+
+
+@pytest.fixture
+def modes(sb: Harness, tenant: SeededTenant) -> Callable[..., None]:
+    """Set the tenant's ``teams_admin`` knobs (the alternatives Microsoft leaves undocumented)."""
+
+    def set_modes(**values: object) -> None:
+        response = sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"teams_admin": values})
+        assert response.status_code == 200, response.text
+
+    return set_modes

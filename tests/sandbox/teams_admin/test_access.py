@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import time
+
 from tests.support.harness import ADMIN_SCOPES, Graph, Harness, SeededTenant
 from tests.support.teams_admin import properties
 
@@ -133,3 +135,27 @@ def test_faults_can_be_injected_into_the_teams_admin_api(sb: Harness, teams: Gra
         ).status_code
         == 201
     )
+
+
+def test_throttling_answers_429_with_retry_after(
+    sb: Harness, tenant: SeededTenant, teams: Graph
+) -> None:
+    """§1.2: throttling is 429 + ``Retry-After``."""
+    sb.control.patch(
+        f"/tenants/{tenant.id}/knobs", json={"teams_throttling": {"requests_per_10s": 3}}
+    )
+    statuses = [
+        teams.get("/Skype.Policy/configurations/OnlineVoiceRoute").status_code for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    response = teams.get("/Skype.Policy/configurations/OnlineVoiceRoute")
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.json()["error"]["code"] == "TooManyRequests"
+
+
+def test_latency_knob_applies_to_the_teams_admin_api(sb: Harness, teams: Graph) -> None:
+    """§1.2 (400 ms–7 s in real life): the ``teams_admin`` latency knob delays answers."""
+    sb.control.patch("/knobs", json={"latency_ms": {"teams_admin": 400}})
+    started = time.perf_counter()
+    teams.get("/Skype.Policy/configurations/OnlineVoiceRoute")
+    assert time.perf_counter() - started >= 0.4

@@ -10,6 +10,7 @@ import httpx
 from tests.support.harness import Graph, Harness, SeededTenant
 
 CONFIG = "/Skype.Policy/configurations"
+OFFICE_E1 = "18181a46-0d4e-45cd-891e-60aabd171b4e"
 
 
 def _gateway(teams: Graph, fqdn: str, **extra: object) -> httpx.Response:
@@ -196,3 +197,32 @@ def test_gateway_update_keeps_its_fqdn(teams: Graph, sbc_domain: Callable[..., s
         f"{CONFIG}/OnlinePSTNGateway/configuration/{fqdn}", json={"Fqdn": "other.example"}
     )
     assert renamed.status_code == 400
+
+
+def test_by_default_standalone_mcostandard_activates_a_domain(
+    teams: Graph, sbc_domain: Callable[..., str]
+) -> None:
+    """The product's SPEC activates with standalone MCOSTANDARD; the default agrees."""
+    assert _gateway(teams, sbc_domain()).status_code == 201
+
+
+def test_when_teams_is_required_standalone_mcostandard_does_not_activate(
+    sb: Harness, tenant: SeededTenant, teams: Graph, sbc_domain: Callable[..., str]
+) -> None:
+    """F8 ``activation_requires_teams_licence``: Microsoft names E1/E3/E5, a Teams licence."""
+    sb.control.patch(
+        f"/tenants/{tenant.id}/knobs", json={"activation_requires_teams_licence": True}
+    )
+    response = _gateway(teams, sbc_domain())
+    assert response.status_code == 400
+    assert "was not configured for this tenant" in response.json()["error"]["message"]
+
+
+def test_when_teams_is_required_an_e1_user_activates_the_domain(
+    sb: Harness, tenant: SeededTenant, teams: Graph, sbc_domain: Callable[..., str]
+) -> None:
+    """F8: E1 carries TEAMS1 and MCOSTANDARD ("at least one E1, E3, or E5 licensed user")."""
+    sb.control.patch(
+        f"/tenants/{tenant.id}/knobs", json={"activation_requires_teams_licence": True}
+    )
+    assert _gateway(teams, sbc_domain(sku=OFFICE_E1)).status_code == 201
