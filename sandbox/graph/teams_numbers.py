@@ -1,6 +1,7 @@
 """``/admin/teams/telephoneNumberManagement`` (teams-voice-api.md §2): number assignments.
 
-``assignNumber``/``unassignNumber`` answer 202 with a ``Location`` of an operation to poll.
+``assignNumber``/``unassignNumber`` answer 202 with a ``Location`` of an operation to poll; a
+second ``unassignNumber`` while the first still runs is a 409 (fidelity-review-2.md F9).
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ async def assign_number(call: Call) -> Reply:
             call.now(),
         )
     except VoiceError as exc:
-        raise errors.GraphError(exc.status, "BadRequest", exc.message) from exc
+        raise errors.GraphError(exc.status, exc.code, exc.message) from exc
     return _accepted(call, op)
 
 
@@ -149,7 +150,7 @@ async def unassign_number(call: Call) -> Reply:
     try:
         op = numbers.start(call.tenant, "unassign", number, kind, None, "primary", None, call.now())
     except VoiceError as exc:
-        raise errors.GraphError(exc.status, "BadRequest", exc.message) from exc
+        raise errors.GraphError(exc.status, exc.code, exc.message) from exc
     return _accepted(call, op)
 
 

@@ -1,4 +1,10 @@
-"""``/admin/teams/policy``: ``getPolicyId`` and per-user ``userAssignments`` (voice-api §2)."""
+"""``/admin/teams/policy``: ``getPolicyId`` and per-user ``userAssignments`` (voice-api §2).
+
+Which policy types Graph accepts is undocumented; Microsoft's examples use TeamsMeetingPolicy
+and teamsMeetingBroadcastPolicy (teamsadministration-teamspolicyuserassignment-assign.md), so
+no type is refused (fidelity-review-2.md F12). The sandbox holds instances of the voice types
+only: for those a policy must exist; for any other type every name is taken as existing.
+"""
 
 from __future__ import annotations
 
@@ -14,27 +20,34 @@ from sandbox.voice.errors import VoiceError
 from sandbox.voice.model import GLOBAL, tag, untag
 
 
-def _table(call: Call, kind: str) -> dict[str, Any]:
+def _table(call: Call, kind: str) -> dict[str, Any] | None:
+    """The instances the sandbox holds of ``kind``; ``None`` for types it does not model."""
     voice = call.tenant.voice
-    return voice.policies if kind == "OnlineVoiceRoutingPolicy" else voice.dial_plans
+    tables: dict[str, dict[str, Any]] = {
+        "OnlineVoiceRoutingPolicy": voice.policies,
+        "TenantDialPlan": voice.dial_plans,
+    }
+    return tables.get(kind)
+
+
+def _identity(name: str) -> str:
+    return GLOBAL if name.lower() in ("global", "tag:global") else tag(name)
 
 
 async def get_policy_id(call: Call) -> Reply:
     """``getPolicyId(type='…',name='…')`` → ``{"value": [{"name", "policyId"}]}``."""
-    try:
-        kind = grants.policy_type(call.params["type"])
-    except VoiceError as exc:
-        raise errors.bad_request(exc.message) from exc
+    kind = grants.any_policy_type(call.params["type"])
     name = call.params["name"]
-    identity = GLOBAL if name.lower() == "global" else tag(name)
-    found = _table(call, kind).get(identity.lower())
-    if found is None:
-        raise errors.GraphError(404, "NotFound", f"Policy '{name}' of type {kind} was not found.")
-    return Reply(
-        body={
-            "value": [{"name": found.identity, "policyId": policy_id(kind, untag(found.identity))}]
-        }
-    )
+    identity = _identity(name)
+    table = _table(call, kind)
+    if table is not None:
+        found = table.get(identity.lower())
+        if found is None:
+            raise errors.GraphError(
+                404, "NotFound", f"Policy '{name}' of type {kind} was not found."
+            )
+        identity = found.identity
+    return Reply(body={"value": [{"name": identity, "policyId": policy_id(kind, untag(identity))}]})
 
 
 def _decode_policy_id(value: str) -> tuple[str, str]:
@@ -65,16 +78,13 @@ def _entries(call: Call, need_policy: bool) -> list[tuple[Any, str, str | None]]
         user = call.tenant.find_user(item["userId"])
         if user is None:
             raise errors.GraphError(404, "NotFound", f"User '{item['userId']}' was not found.")
-        try:
-            kind = grants.policy_type(item["policyType"])
-        except VoiceError as exc:
-            raise errors.bad_request(exc.message) from exc
+        kind = grants.any_policy_type(item["policyType"])
         name: str | None = None
         if need_policy:
             if not isinstance(item.get("policyId"), str):
                 raise errors.bad_request("Each assignment needs a policyId.")
             id_kind, name = _decode_policy_id(item["policyId"])
-            if id_kind != kind:
+            if grants.any_policy_type(id_kind) != kind:
                 raise errors.bad_request(f"The policyId is for a {id_kind}, not a {kind}.")
             if name == GLOBAL:
                 name = None
@@ -82,22 +92,30 @@ def _entries(call: Call, need_policy: bool) -> list[tuple[Any, str, str | None]]
     return out
 
 
+def _grant(call: Call, user: Any, kind: str, name: str | None) -> None:
+    if _table(call, kind) is not None:
+        grants.grant(call.tenant, user, kind, name, call.now())
+    else:
+        grants.record(call.tenant, user, kind, tag(name) if name else None, call.now())
+
+
 async def assign(call: Call) -> Reply:
     """Grant policies to users; every entry is checked before any is applied."""
     entries = _entries(call, need_policy=True)
     try:
         for _user, kind, name in entries:
-            if name is not None and tag(name).lower() not in _table(call, kind):
+            table = _table(call, kind)
+            if name is not None and table is not None and tag(name).lower() not in table:
                 raise VoiceError(404, "NotFound", f"Policy '{name}' of type {kind} was not found.")
         for user, kind, name in entries:
-            grants.grant(call.tenant, user, kind, name, call.now())
+            _grant(call, user, kind, name)
     except VoiceError as exc:
         raise errors.GraphError(exc.status, exc.code, exc.message) from exc
     return Reply(204)
 
 
 async def unassign(call: Call) -> Reply:
-    """Return users to the Global policy of each type."""
+    """Return users to the default policy of each type."""
     for user, kind, _ in _entries(call, need_policy=False):
-        grants.grant(call.tenant, user, kind, None, call.now())
+        _grant(call, user, kind, None)
     return Reply(204)

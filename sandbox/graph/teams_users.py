@@ -1,4 +1,12 @@
-"""``/admin/teams/userConfigurations`` (teams-voice-api.md §2): read-only voice view of users."""
+"""``/admin/teams/userConfigurations`` (teams-voice-api.md §2): read-only voice view of users.
+
+Per resources/teamsadministration-teamsuserconfiguration.md: ``accountType`` is an evolvable
+enum whose ``ineligibleUser`` comes only with ``Prefer: include-unknown-enum-members`` (Graph
+answers the sentinel ``unknownFutureValue`` otherwise); ``isEnterpriseVoiceEnabled`` is a flag
+of its own (the list example shows it false beside a number). Resource accounts are not listed
+(CIPP ``Invoke-CIPPStandardTeamsDisableResourceAccounts.ps1``: "admin/teams/userConfigurations
+does not surface resource accounts at all"). fidelity-review-2.md F13.
+"""
 
 from __future__ import annotations
 
@@ -42,7 +50,20 @@ def policy_id(kind: str, name: str) -> str:
     return base64.urlsafe_b64encode(f"{kind}|{name}".encode()).decode().rstrip("=")
 
 
-def configuration_json(voice: UserVoice, tenant_id: str, select: tuple[str, ...]) -> dict[str, Any]:
+def _unknown_enums(call: Call) -> bool:
+    prefer = call.headers.get("Prefer", "")
+    return "include-unknown-enum-members" in prefer.lower()
+
+
+def _account_type(voice: UserVoice, unknown_enums: bool) -> str:
+    if voice.account_type == "ineligibleUser" and not unknown_enums:
+        return "unknownFutureValue"
+    return voice.account_type
+
+
+def configuration_json(
+    voice: UserVoice, tenant_id: str, select: tuple[str, ...], unknown_enums: bool
+) -> dict[str, Any]:
     """A ``teamsUserConfiguration``."""
     user = voice.user
     full = {
@@ -50,12 +71,14 @@ def configuration_json(voice: UserVoice, tenant_id: str, select: tuple[str, ...]
         "tenantId": tenant_id,
         "userPrincipalName": user.user_principal_name,
         "isEnterpriseVoiceEnabled": voice.enterprise_voice_enabled,
-        "accountType": voice.account_type,
+        "accountType": _account_type(voice, unknown_enums),
         "featureTypes": list(voice.feature_types),
         "telephoneNumbers": [
             {"telephoneNumber": n.telephone_number, "assignmentCategory": n.assignment_category}
             for n in voice.numbers
         ],
+        # Assignments only: policyAssignment's assignmentType is "direct" or "group", so a user
+        # on a default has no entry (the list example; go-teams' live sample agrees).
         "effectivePolicyAssignments": [
             {
                 "policyType": kind,
@@ -66,7 +89,7 @@ def configuration_json(voice: UserVoice, tenant_id: str, select: tuple[str, ...]
                     "groupId": None,
                 },
             }
-            for kind, name in voice.policies.items()
+            for kind, name in voice.assignments.items()
         ],
         "createdDateTime": iso(user.created_at),
         "modifiedDateTime": iso(user.created_at),
@@ -119,7 +142,7 @@ async def list_user_configurations(call: Call) -> Reply:
     page: list[User] = []
     more = False
     for user in call.tenant.users_after(after):
-        if predicate is not None and not predicate(user):
+        if user.resource_account or (predicate is not None and not predicate(user)):
             continue
         if len(page) == options.top:
             more = True
@@ -130,8 +153,11 @@ async def list_user_configurations(call: Call) -> Reply:
         query = {k: v for k, v in call.query.items() if k != "$skiptoken"}
         query["$skiptoken"] = encode_token({"s": page[-1].seq})
         body["@odata.nextLink"] = call.url("/admin/teams/userConfigurations", query)
+    unknown_enums = _unknown_enums(call)
     body["value"] = [
-        configuration_json(user_voice(call.tenant, u, call.now()), call.tenant.id, select)
+        configuration_json(
+            user_voice(call.tenant, u, call.now()), call.tenant.id, select, unknown_enums
+        )
         for u in page
     ]
     return Reply(body=body)
@@ -141,10 +167,13 @@ async def get_user_configuration(call: Call) -> Reply:
     """One user's configuration, by object id."""
     settle(call.tenant, call.now())
     user = call.tenant.find_user(call.params["user"])
-    if user is None:
+    if user is None or user.resource_account:
         raise not_found(call.params["user"])
     body = configuration_json(
-        user_voice(call.tenant, user, call.now()), call.tenant.id, _CONFIG_PROPS
+        user_voice(call.tenant, user, call.now()),
+        call.tenant.id,
+        _CONFIG_PROPS,
+        _unknown_enums(call),
     )
     return Reply(
         body={"@odata.context": call.context("admin/teams/userConfigurations/$entity"), **body}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from tests.support.harness import Graph, Harness, SeededTenant
 
 NUMBERS = "/admin/teams/telephoneNumberManagement"
@@ -31,6 +33,15 @@ def _routing_policy(sb: Harness, tenant: SeededTenant) -> None:
         json={"Identity": "Callroute-E164", "OnlinePstnUsages": ["U"]},
     )
     assert response.status_code == 201, response.text
+
+
+def _effective(graph: Graph, user_id: str) -> dict[str, str]:
+    """A user's effective policy assignments, type → name."""
+    config = graph.get(f"/admin/teams/userConfigurations/{user_id}").json()
+    return {
+        a["policyType"]: a["policyAssignment"]["displayName"]
+        for a in config["effectivePolicyAssignments"]
+    }
 
 
 def _wait(graph: Graph, location: str) -> dict[str, Any]:
@@ -81,11 +92,8 @@ def test_a_user_configuration_has_the_documented_fields(
     assert "PhoneSystem" in config["featureTypes"]
     assert config["isEnterpriseVoiceEnabled"] is False
     assert config["telephoneNumbers"] == []
-    kinds = {
-        a["policyType"]: a["policyAssignment"]["displayName"]
-        for a in config["effectivePolicyAssignments"]
-    }
-    assert kinds == {"OnlineVoiceRoutingPolicy": "Global", "TenantDialPlan": "Global"}
+    # assignmentType is "direct" or "group": a user on the defaults has no assignment.
+    assert config["effectivePolicyAssignments"] == []
 
 
 def test_user_configurations_filter_by_feature(
@@ -213,19 +221,9 @@ def test_policy_user_assignment_grants_and_unassign_returns_to_global(
         == 204
     )
 
-    def effective() -> str:
-        config = admin_graph.get(f"/admin/teams/userConfigurations/{user['id']}").json()
-        return str(
-            next(
-                a["policyAssignment"]["displayName"]
-                for a in config["effectivePolicyAssignments"]
-                if a["policyType"] == "OnlineVoiceRoutingPolicy"
-            )
-        )
-
-    assert effective() == "Global"
+    assert _effective(admin_graph, user["id"]) == {}
     sb.advance_clock(30)
-    assert effective() == "Callroute-E164"
+    assert _effective(admin_graph, user["id"]) == {"OnlineVoiceRoutingPolicy": "Callroute-E164"}
     assert (
         admin_graph.post(
             "/admin/teams/policy/userAssignments/unassign", json={"value": [entry]}
@@ -233,7 +231,7 @@ def test_policy_user_assignment_grants_and_unassign_returns_to_global(
         == 204
     )
     sb.advance_clock(30)
-    assert effective() == "Global"
+    assert _effective(admin_graph, user["id"]) == {}
 
 
 def test_policy_assignment_checks_every_entry_first(
@@ -254,13 +252,7 @@ def test_policy_assignment_checks_every_entry_first(
         },
     )
     assert response.status_code == 400
-    unknown_type = admin_graph.post(
-        "/admin/teams/policy/userAssignments/assign",
-        json={
-            "value": [{"userId": user["id"], "policyType": "TeamsMeetingPolicy", "policyId": "x"}]
-        },
-    )
-    assert unknown_type.status_code == 400
+    assert _effective(admin_graph, user["id"]) == {}
 
 
 def test_teams_endpoints_need_a_teams_role(sb: Harness, tenant: SeededTenant) -> None:
@@ -271,17 +263,17 @@ def test_teams_endpoints_need_a_teams_role(sb: Harness, tenant: SeededTenant) ->
     assert graph.get("/admin/teams/userConfigurations").status_code == 403
 
 
-def test_resource_accounts_show_their_number_and_no_routing_policy(sb: Harness) -> None:
-    """Resource accounts carry line URIs without a voice routing policy."""
+def test_resource_accounts_are_not_user_configurations(sb: Harness) -> None:
+    """CIPP: "admin/teams/userConfigurations does not surface resource accounts at all"; their
+    numbers are still number assignments."""
     tenant = sb.make_tenant(users=3, resource_accounts=1)
     graph = sb.graph(tenant)
-    configs = graph.get(
-        "/admin/teams/userConfigurations?$filter=accountType eq 'resourceAccount'"
-    ).json()["value"]
-    assert len(configs) == 1
-    assert configs[0]["isEnterpriseVoiceEnabled"] is True
-    assert configs[0]["telephoneNumbers"]
+    account = next(u for u in sb.state(tenant)["users"] if u["userPrincipalName"].startswith("ra-"))
+    listed = graph.get("/admin/teams/userConfigurations").json()["value"]
+    assert account["id"] not in [c["id"] for c in listed]
+    assert graph.get(f"/admin/teams/userConfigurations/{account['id']}").status_code == 404
     numbers = graph.get(f"{NUMBERS}/numberAssignments").json()["value"]
+    assert numbers[0]["assignmentTargetId"] == account["id"]
     assert numbers[0]["assignmentStatus"] == "voiceApplicationAssigned"
 
 
@@ -295,3 +287,95 @@ def test_one_number_assignment_is_readable_by_id(
     assert found["telephoneNumber"] == "+14255550127"
     assert found["assignmentTargetId"] == user["id"]
     assert admin_graph.get(f"{NUMBERS}/numberAssignments/19995550100").status_code == 404
+
+
+def test_an_unlicensed_user_is_ineligible_only_when_the_client_opts_in(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """accountType is an evolvable enum: ``ineligibleUser`` needs ``Prefer:
+    include-unknown-enum-members``, else Graph answers ``unknownFutureValue``."""
+    unlicensed = sb.state(tenant)["users"][-1]["id"]
+    path = f"/admin/teams/userConfigurations/{unlicensed}"
+    assert admin_graph.get(path).json()["accountType"] == "unknownFutureValue"
+    opted_in = admin_graph.get(path, headers={"Prefer": "include-unknown-enum-members"})
+    assert opted_in.json()["accountType"] == "ineligibleUser"
+
+
+def test_enterprise_voice_can_be_off_beside_a_number(sb: Harness) -> None:
+    """The list example shows a number with ``isEnterpriseVoiceEnabled: false``: a flag of its
+    own (seeded so with ``other_provider.enterprise_voice: false``)."""
+    tenant = sb.make_tenant(
+        users=4, teams_phone_share=1.0, other_provider={"users": 1, "enterprise_voice": False}
+    )
+    holder = next(iter(sb.state(tenant)["voice"]["users"]))
+    graph = sb.graph(tenant)
+    user_id = next(u["id"] for u in sb.state(tenant)["users"] if u["userPrincipalName"] == holder)
+    config = graph.get(f"/admin/teams/userConfigurations/{user_id}").json()
+    assert config["telephoneNumbers"]
+    assert config["isEnterpriseVoiceEnabled"] is False
+
+
+@pytest.mark.parametrize("policy_type", ["TeamsMeetingPolicy", "teamsMeetingBroadcastPolicy"])
+def test_the_policy_types_of_microsoft_s_examples_are_assigned(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph, policy_type: str
+) -> None:
+    """The assign page's examples use these types; the accepted list is undocumented."""
+    policy_id = admin_graph.get(
+        f"/admin/teams/policy/getPolicyId(type='{policy_type}',name='AllOn')"
+    ).json()["value"][0]["policyId"]
+    user = _phone_user(sb, tenant)
+    response = admin_graph.post(
+        "/admin/teams/policy/userAssignments/assign",
+        json={"value": [{"userId": user["id"], "policyType": policy_type, "policyId": policy_id}]},
+    )
+    assert response.status_code == 204, response.text
+    assert list(_effective(admin_graph, user["id"]).values()) == ["AllOn"]
+
+
+def _unassign(graph: Graph, number: str, number_type: str) -> Any:
+    return graph.post(
+        f"{NUMBERS}/numberAssignments/unassignNumber",
+        json={"telephoneNumber": number, "numberType": number_type},
+    )
+
+
+def test_unassigning_with_the_wrong_number_type_fails_the_operation(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """unassignNumber's ``numberType`` identifies the number's type; the order fails."""
+    user = _phone_user(sb, tenant)
+    _wait(admin_graph, _assign(admin_graph, user["id"], "+14255550128"))
+    response = _unassign(admin_graph, "+14255550128", "callingPlan")
+    assert response.status_code == 202
+    operation = _wait(admin_graph, response.headers["Location"])
+    assert operation["status"] == "failed"
+    assert "is a directRouting number" in operation["numbers"][0]["statusDetail"]
+    assert admin_graph.get(f"{NUMBERS}/numberAssignments/14255550128").status_code == 200
+
+
+def test_a_calling_plan_number_is_unassigned_as_calling_plan(sb: Harness) -> None:
+    """Clients send the number's own type, as CIPP reads it from ``numberAssignments``."""
+    tenant = sb.make_tenant(
+        users=4, teams_phone_share=1.0, other_provider={"users": 1, "number_type": "callingPlan"}
+    )
+    graph = sb.graph(tenant)
+    number = graph.get(f"{NUMBERS}/numberAssignments").json()["value"][0]
+    assert number["numberType"] == "callingPlan"
+    response = _unassign(graph, number["telephoneNumber"], "callingPlan")
+    assert _wait(graph, response.headers["Location"])["status"] == "succeeded"
+
+
+def test_a_second_unassign_while_the_first_runs_is_refused(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """F9: one removal of a number at a time; the refusal is at once, 409."""
+    user = _phone_user(sb, tenant)
+    _wait(admin_graph, _assign(admin_graph, user["id"], "+14255550129"))
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"number_operation_seconds": 20})
+    first = _unassign(admin_graph, "+14255550129", "directRouting")
+    assert first.status_code == 202
+    again = _unassign(admin_graph, "+14255550129", "directRouting")
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "Conflict"
+    sb.advance_clock(20)
+    assert admin_graph.get(first.headers["Location"]).json()["status"] == "succeeded"
