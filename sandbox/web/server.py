@@ -69,13 +69,17 @@ def reset_sandbox(sb: Sandbox, options: ServeOptions) -> None:
     sb.channel.clear()
     for bot in options.config.bots:
         sb.channel.register(bot)
-    delegations = {**options.config.delegations, **options.extra_delegations}
     if sb.provider_zone is not None:
         servers = [sb.endpoints.dns_primary, *sb.endpoints.dns_secondaries]
-        delegations[options.config.provider_dns.zone] = [
-            (h, int(p)) for h, _, p in (s.rpartition(":") for s in servers)
-        ]
-    for zone, zone_servers in delegations.items():
+        sb.resolver.delegate(
+            options.config.provider_dns.zone,
+            [(h, int(p)) for h, _, p in (s.rpartition(":") for s in servers)],
+        )
+    # The sandbox's own servers answer for the provider zone only by default: a delegation in
+    # the configuration, or --delegate on the command line (which wins over the configuration),
+    # replaces them, so a provider can verify domains against their own Knot or BIND zone
+    # (README, "--delegate"). A later delegate() of the same zone replaces an earlier one.
+    for zone, zone_servers in {**options.config.delegations, **options.extra_delegations}.items():
         sb.resolver.delegate(zone, zone_servers)
     if options.config.demo_tenant is not None:
         seed_tenant(sb.directory, options.config.demo_tenant, sb.clock.now())
