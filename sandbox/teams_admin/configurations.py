@@ -31,6 +31,8 @@ _IDENTITY_PROPS = {
     "OnlineVoiceRoute": ("Identity", "Name"),
 }
 _MISSING = object()
+# A 405 names the methods the resource takes (RFC 9110 §15.5.6).
+_ONLY_GET = {"Allow": "GET"}
 
 
 def _type(call: ApiCall) -> str:
@@ -159,9 +161,12 @@ async def create_configuration(call: ApiCall) -> Reply:
             405,
             "MethodNotAllowed",
             "OnlinePstnUsages cannot be created; update its Global instance.",
+            _ONLY_GET,
         )
     if _modes(call).create == "put":
-        raise AdminError(405, "MethodNotAllowed", f"POST is not allowed on '{call.path}'.")
+        raise AdminError(
+            405, "MethodNotAllowed", f"POST is not allowed on '{call.path}'.", _ONLY_GET
+        )
     return _create(call, kind, call.body)
 
 

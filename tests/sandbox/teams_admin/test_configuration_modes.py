@@ -36,6 +36,7 @@ def test_in_put_mode_post_to_the_collection_is_405(
     modes(create="put")
     response = teams.post(f"{CONFIG}/TenantDialPlan", json={"Identity": "Callroute-E164"})
     assert response.status_code == 405
+    assert response.headers["Allow"] == "GET"
     assert response.json()["error"]["code"] == "MethodNotAllowed"
     assert teams.get(PLAN).status_code == 404
 
