@@ -34,6 +34,7 @@ def any_policy_type(name: str) -> str:
 
 def record(tenant: Tenant, user: User, kind: str, identity: str | None, now: float) -> None:
     """Queue a grant of ``identity`` (``None``: the default), in force after the delay."""
+    tenant.voice.granted_types.add(kind)
     history = tenant.voice.grants.setdefault((user.id, kind), [])
     history.append(Grant(identity, now + tenant.knobs.grant_delay_seconds))
 

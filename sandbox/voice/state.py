@@ -33,6 +33,8 @@ class VoiceState:
     routes: dict[str, VoiceRoute] = field(default_factory=dict)
     # (user id, policy type) -> the grant history, oldest first.
     grants: dict[tuple[str, str], list[Grant]] = field(default_factory=dict)
+    # Every policy type with grants: the voice types, and any other Graph assigned (F12).
+    granted_types: set[str] = field(default_factory=lambda: set(POLICY_TYPES))
     numbers: dict[str, NumberAssignment] = field(default_factory=dict)
     operations: dict[str, NumberOperation] = field(default_factory=dict)
     # User id -> EnterpriseVoiceEnabled. A flag of its own, not "has a number": Graph's list

@@ -73,7 +73,7 @@ def user_voice(tenant: Tenant, user: User, now: float) -> UserVoice:
         account_type = "ineligibleUser"
     voice = tenant.voice
     assignments: dict[str, str] = {}
-    for kind in sorted({k for uid, k in voice.grants if uid == user.id}):
+    for kind in sorted(voice.granted_types):
         identity = voice.effective_policy(user.id, kind, now)
         if identity:
             assignments[kind] = untag(identity)
