@@ -74,7 +74,8 @@ def voice_state(tenant: Tenant, now: float) -> dict[str, Any]:
 
 
 def tenant_state(tenant: Tenant, now: float) -> dict[str, Any]:
-    """Everything the sandbox holds about ``tenant``."""
+    """Everything the sandbox holds about ``tenant``; users in the recycle bin apart."""
+    deleted = tenant.deleted_users(now)
     return {
         **tenant_summary(tenant),
         "createdDateTime": iso(tenant.created_at),
@@ -85,7 +86,7 @@ def tenant_state(tenant: Tenant, now: float) -> dict[str, Any]:
                 "isVerified": d.is_verified,
                 "isInitial": d.is_initial,
                 "isDefault": d.is_default,
-                "isRoot": d.is_root,
+                "isRoot": d.is_root and d.is_verified,
                 "verificationText": f"MS={d.verification_code}",
                 "supportedServices": list(d.supported_services),
             }
@@ -114,6 +115,17 @@ def tenant_state(tenant: Tenant, now: float) -> dict[str, Any]:
                 "roles": sorted(ROLES_BY_ID[r].name for r in u.roles),
             }
             for u in tenant.users_after(0)
+        ],
+        "deletedUsers": [
+            {
+                "id": u.id,
+                "userPrincipalName": u.user_principal_name,
+                "displayName": u.display_name,
+                "deletedDateTime": iso(u.deleted_at or now),
+                "licenses": sorted(SKUS_BY_ID[s].part_number for s in u.licences),
+                "roles": sorted(ROLES_BY_ID[r].name for r in u.roles),
+            }
+            for u in deleted
         ],
         "voice": voice_state(tenant, now),
         "consents": {

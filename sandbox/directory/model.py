@@ -57,9 +57,16 @@ class User:
     force_change_password: bool = False
     licences: dict[str, LicenceGrant] = field(default_factory=dict)
     roles: set[str] = field(default_factory=set)
-    deleted: bool = False
+    # When the user went to the recycle bin (None while live). Graph's ``deletedDateTime``;
+    # deleted users stay restorable for 30 days (Graph directory-deleteditems-restore).
+    deleted_at: float | None = None
     # Resource accounts (auto attendants, call queues) are users of their own kind in Teams.
     resource_account: bool = False
+
+    @property
+    def deleted(self) -> bool:
+        """Whether the user is in the recycle bin or purged."""
+        return self.deleted_at is not None
 
     def enabled_plan_ids(self) -> set[str]:
         """Every service plan enabled by the user's licences."""
@@ -110,7 +117,6 @@ class Domain:
     is_default: bool = False
     is_root: bool = True
     supported_services: list[str] = field(default_factory=list)
-    availability_status: str | None = None
     verified_at: float | None = None
 
     def mark_verified(self, now: float) -> None:

@@ -152,6 +152,8 @@ class TenantSpec:
     other_provider: dict[str, Any] | None = None
     # Resource accounts (auto attendants) with line URIs and no voice routing policy.
     resource_accounts: int = 0
+    # Whether users in the recycle bin keep their UPN from new users (see Tenant).
+    deleted_upns_reserved: bool = False
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TenantSpec:
@@ -166,6 +168,8 @@ class TenantSpec:
         spec.admins = [AdminSpec(**a) for a in data.get("admins", [])]
         if spec.other_provider is not None:
             OtherProvider.from_json(spec.other_provider)
+        if not isinstance(spec.deleted_upns_reserved, bool):
+            raise ValueError("deleted_upns_reserved must be true or false")
         if not isinstance(spec.resource_accounts, int) or not 0 <= spec.resource_accounts <= 100:
             raise ValueError("resource_accounts must be a whole number from 0 to 100")
         if not isinstance(spec.users, int) or not 0 <= spec.users <= 1_000_000:
@@ -207,6 +211,7 @@ def seed_tenant(directory: Directory, spec: TenantSpec, now: float) -> Tenant:
         else str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{spec.initial_domain}/{spec.seed}"))
     )
     tenant = Tenant(tenant_id, spec.name, spec.initial_domain, now, spec.country)
+    tenant.deleted_upns_reserved = spec.deleted_upns_reserved
     domain = tenant.initial_domain.name
     grants: dict[str, LicenceGrant] = {}
     consumed: dict[str, int] = {}

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sandbox.catalog.licences import PLANS_BY_ID, SKUS_BY_ID
-from sandbox.directory.errors import DirectoryError, bad_request, not_found
+from sandbox.directory.errors import (
+    DirectoryError,
+    bad_request,
+    conflict,
+    invalid_value,
+    not_found,
+)
 from sandbox.directory.model import Domain, LicenceGrant, Subscription, User, new_guid
 from sandbox.knobs import TenantKnobs
 from sandbox.voice.state import VoiceState
 
 # Characters Entra allows in the local part of a UPN (research/graph-entra.md §3.4).
 _UPN_LOCAL = re.compile(r"^[A-Za-z0-9'.\-_!#^~]+$")
+# Entra's UPN lengths: up to 64 characters before the @, 48 after it, 113 in all
+# (learn.microsoft.com/entra/identity/authentication/concept-sspr-policy, "UserPrincipalName
+# policies that apply to all user accounts").
+_UPN_LOCAL_MAX = 64
+_UPN_DOMAIN_MAX = 48
+_UPN_MAX = 113
+# Deleted users stay in the recycle bin for 30 days, then are purged by themselves
+# (Graph user-delete; directory-deleteditems-restore: "After 30 days, the item is permanently
+# deleted").
+RECYCLE_BIN_SECONDS = 30 * 86400
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
@@ -36,6 +53,17 @@ def password_is_complex(password: str) -> bool:
         any(not c.isalnum() for c in password),
     ]
     return sum(classes) >= 3
+
+
+class Change(NamedTuple):
+    """One entry of a delta round: a live user, or the removal of one."""
+
+    version: int
+    user_id: str
+    user: User | None
+    # ``changed`` (in the recycle bin, restorable) or ``deleted`` (purged); None for live users
+    # (Graph delta-query-overview: the two reasons of ``@removed``).
+    removed: str | None
 
 
 @dataclass
@@ -73,6 +101,13 @@ class Tenant:
         self.domains: dict[str, Domain] = {}
         self.users: dict[str, User] = {}
         self._upn_index: dict[str, User] = {}
+        # The recycle bin: soft-deleted users by id, restorable until purged.
+        self._deleted: dict[str, User] = {}
+        # Microsoft lets a live user take a soft-deleted user's UPN (Restore-MsolUser's
+        # -NewUserPrincipalName "should be used if the original UserPrincipalName of the user is
+        # in use by another active user"; Graph's restore takes newUserPrincipalName for the same
+        # reason). True makes the recycle bin hold the UPN instead (the review's reading of F6).
+        self.deleted_upns_reserved = False
         # Users in creation order; deleted ones are skipped and compacted away occasionally.
         self._order: list[User] = []
         self._seqs: list[int] = []
@@ -83,7 +118,8 @@ class Tenant:
         self.voice = VoiceState()
         # Change tracking for delta queries: every mutation gets the next version.
         self.version = 0
-        self.tombstones: list[tuple[int, str]] = []
+        # (version, user id, reason) for every soft deletion and purge, oldest first.
+        self.tombstones: list[tuple[int, str, str]] = []
         domain = Domain(
             name=initial_domain.lower(),
             created_at=created_at,
@@ -121,7 +157,7 @@ class Tenant:
                 "The domain 'onmicrosoft.com' is reserved and cannot be added to a tenant."
             )
         if name in self.domains:
-            raise bad_request("Another object with the same value for property id already exists.")
+            raise conflict("id")
         parent = self._registered_parent(name)
         domain = Domain(
             name=name,
@@ -149,7 +185,12 @@ class Tenant:
         return [u for u in self.users.values() if u.upn_domain == name]
 
     def delete_domain(self, name: str) -> None:
-        """Remove a domain; refused for the initial domain and while users still use it."""
+        """Remove a domain; refused for the initial domain and while users still use it.
+
+        Users in the recycle bin count: they keep their UPN and a restore would bring it back
+        (Graph domain-delete: "will fail if there are any resources or objects still dependent
+        on the domain"; that soft-deleted users are among them is the review's inference, F6).
+        """
         domain = self.domains.get(name.lower())
         if domain is None:
             raise not_found(name)
@@ -157,7 +198,8 @@ class Tenant:
             raise bad_request("The initial domain of a tenant cannot be deleted.")
         if domain.is_default:
             raise bad_request("The default domain of a tenant cannot be deleted.")
-        if self.users_on_domain(domain.name):
+        in_bin = any(u.upn_domain == domain.name for u in self._deleted.values())
+        if in_bin or self.users_on_domain(domain.name):
             raise bad_request(
                 f"Unable to delete domain '{domain.name}'. It is referenced by one or more "
                 "objects. Remove the references (see domainNameReferences) and try again."
@@ -182,22 +224,30 @@ class Tenant:
         return user
 
     def check_new_upn(self, upn: str) -> None:
-        """Refuse a UPN that is malformed, on a foreign or unverified domain, or taken."""
+        """Refuse a UPN that is malformed, too long, on a foreign or unverified domain, or taken."""
         local, sep, domain = upn.partition("@")
-        if not sep or not local or not _UPN_LOCAL.match(local) or len(upn) > 113:
-            raise bad_request(
-                "Invalid value specified for property 'userPrincipalName' of resource 'User'."
-            )
+        if (
+            not sep
+            or not local
+            or not _UPN_LOCAL.match(local)
+            # "can't contain a period character '.' immediately preceding the @" (same page).
+            or local.endswith(".")
+            or len(local) > _UPN_LOCAL_MAX
+            or len(domain) > _UPN_DOMAIN_MAX
+            or len(upn) > _UPN_MAX
+        ):
+            raise invalid_value("userPrincipalName", "User")
         registered = self.domains.get(domain.lower())
         if registered is None or not registered.is_verified:
             raise bad_request(
                 "The domain portion of the userPrincipalName property is invalid. You must use "
                 "one of the verified domain names in your organization."
             )
-        if upn.lower() in self._upn_index:
-            raise bad_request(
-                "Another object with the same value for property userPrincipalName already exists."
-            )
+        if upn.lower() in self._upn_index or (
+            self.deleted_upns_reserved
+            and any(u.user_principal_name.lower() == upn.lower() for u in self._deleted.values())
+        ):
+            raise conflict("userPrincipalName")
 
     def add_user(
         self, user_id: str, upn: str, display_name: str, mail_nickname: str, now: float
@@ -230,20 +280,78 @@ class Tenant:
         """Record that ``user`` changed, for delta queries."""
         user.version = self._bump()
 
-    def delete_user(self, user: User) -> None:
-        """Delete a user, freeing its licences and role memberships."""
-        for sku_id in list(user.licences):
+    def delete_user(self, user: User, now: float) -> None:
+        """Move a user to the recycle bin: gone from the directory, seats freed, restorable.
+
+        "deleting the user frees up the Microsoft 365 license assigned to that user"
+        (MicrosoftDocs/microsoft-365-docs admin/misc/deleted-user.md); the grants are remembered
+        for a restore. Teams voice state goes with the user, as before soft deletion existed.
+        """
+        for sku_id in user.licences:
             self.subscriptions[sku_id].consumed_units -= 1
-        user.licences.clear()
-        user.roles.clear()
         self.voice.forget_user(user.id)
-        user.deleted = True
+        user.deleted_at = now
         del self.users[user.id]
         del self._upn_index[user.user_principal_name.lower()]
-        self.tombstones.append((self._bump(), user.id))
+        self._deleted[user.id] = user
+        self.tombstones.append((self._bump(), user.id, "changed"))
         if len(self._order) > 1024 and len(self.users) < len(self._order) // 2:
             self._order = [u for u in self._order if not u.deleted]
             self._seqs = [u.seq for u in self._order]
+
+    def deleted_users(self, now: float | None = None) -> list[User]:
+        """Users in the recycle bin, oldest deletion first (purging expired ones when ``now``)."""
+        if now is not None:
+            self.purge_expired(now)
+        return sorted(self._deleted.values(), key=lambda u: (u.deleted_at or 0.0, u.id))
+
+    def find_deleted_user(self, user_id: str) -> User | None:
+        """A user in the recycle bin, by object id."""
+        return self._deleted.get(user_id.lower())
+
+    def restore_user(self, user: User, new_upn: str | None = None) -> None:
+        """Bring a user back from the recycle bin, with its licences where seats remain.
+
+        The UPN must be free again (Graph directory-deleteditems-restore, ``newUserPrincipalName``
+        for when it is not). "Restored users regain their previous username and license
+        assignment (if available)" (third-party admin guide): a licence without a free seat is
+        dropped rather than refusing the restore.
+        """
+        upn = user.user_principal_name
+        if new_upn is not None:
+            self.check_new_upn(new_upn)
+            upn = new_upn
+        elif upn.lower() in self._upn_index:
+            raise conflict("userPrincipalName")
+        for sku_id in list(user.licences):
+            subscription = self.subscriptions[sku_id]
+            if subscription.free_units > 0:
+                subscription.consumed_units += 1
+            else:
+                del user.licences[sku_id]
+        del self._deleted[user.id]
+        user.deleted_at = None
+        user.user_principal_name = upn
+        self.users[user.id] = user
+        self._upn_index[upn.lower()] = user
+        at = bisect_left(self._seqs, user.seq)
+        if at == len(self._seqs) or self._seqs[at] != user.seq:
+            self._seqs.insert(at, user.seq)
+            self._order.insert(at, user)
+        user.version = self._bump()
+
+    def purge_user(self, user: User) -> None:
+        """Delete a user from the recycle bin for good."""
+        del self._deleted[user.id]
+        user.licences.clear()
+        user.roles.clear()
+        self.tombstones.append((self._bump(), user.id, "deleted"))
+
+    def purge_expired(self, now: float) -> None:
+        """Purge users that have been in the recycle bin for 30 days."""
+        for user in list(self._deleted.values()):
+            if user.deleted_at is not None and now - user.deleted_at >= RECYCLE_BIN_SECONDS:
+                self.purge_user(user)
 
     def users_after(self, seq: int) -> Iterator[User]:
         """Live users created after sequence number ``seq``, in creation order."""
@@ -252,15 +360,19 @@ class Tenant:
             if not user.deleted:
                 yield user
 
-    def changes_since(self, version: int) -> list[tuple[int, str, User | None]]:
-        """Users changed and users deleted after ``version``, oldest change first."""
-        changed: list[tuple[int, str, User | None]] = [
-            (u.version, u.id, u) for u in self.users.values() if u.version > version
-        ]
-        start = bisect_right(self.tombstones, (version, "\uffff"))
-        changed.extend((v, uid, None) for v, uid in self.tombstones[start:])
-        changed.sort(key=lambda item: item[0])
-        return changed
+    def changes_since(self, version: int) -> list[Change]:
+        """The latest change of every user changed, deleted or purged after ``version``."""
+        latest: dict[str, Change] = {
+            u.id: Change(u.version, u.id, u, None)
+            for u in self.users.values()
+            if u.version > version
+        }
+        start = bisect_right(self.tombstones, (version, "\uffff", "\uffff"))
+        for v, uid, reason in self.tombstones[start:]:
+            known = latest.get(uid)
+            if known is None or known.version < v:
+                latest[uid] = Change(v, uid, None, reason)
+        return sorted(latest.values(), key=lambda c: c.version)
 
     # ---------------------------------------------------------------- licences
 

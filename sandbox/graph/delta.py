@@ -1,8 +1,11 @@
 """``GET /users/delta``: a full first pass, then only changes and removals (research §3.6, R19).
 
 Tokens carry their state (opaque to callers): the first pass pages by creation order, later
-rounds by change version. Deleted users come back as ``@removed`` with reason ``changed`` (they
-sit in the recycle bin). Like Graph, delta may list a user before it can be read by id.
+rounds by change version. Removed users come back as ``@removed``: reason ``changed`` while they
+sit in the recycle bin (restorable), ``deleted`` once purged ("changed indicates the item was
+deleted and can be restored from deletedItems. deleted indicates the item is deleted and can't
+be restored", Graph delta-query-overview). Like Graph, delta may list a user before it can be
+read by id.
 """
 
 from __future__ import annotations
@@ -86,22 +89,22 @@ async def users_delta(call: Call) -> Reply:
         final_version = int(state["v"])
     elif state["p"] == "c":
         upto = int(state["u"])
-        changes = [c for c in tenant.changes_since(int(state["o"])) if c[0] <= upto]
-        for version, user_id, changed in changes:
+        changes = [c for c in tenant.changes_since(int(state["o"])) if c.version <= upto]
+        for change in changes:
             if len(value) == size:
                 next_state = {**state, "o": last_version}
                 break
-            if changed is None:
+            if change.user is None:
                 value.append(
                     {
                         "@odata.type": "#microsoft.graph.user",
-                        "id": user_id,
-                        "@removed": {"reason": "changed"},
+                        "id": change.user_id,
+                        "@removed": {"reason": change.removed},
                     }
                 )
             else:
-                value.append(user_json(changed, select))
-            last_version = version
+                value.append(user_json(change.user, select))
+            last_version = change.version
         final_version = upto
     if next_state is not None:
         body["@odata.nextLink"] = _link(call, "$skiptoken", {**next_state, "tid": tenant.id})

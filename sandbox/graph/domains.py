@@ -7,7 +7,7 @@ from sandbox.directory.model import Domain
 from sandbox.dns.resolver import ResolutionError
 from sandbox.graph import errors
 from sandbox.graph.call import Call
-from sandbox.graph.shapes import domain_json, user_json, verification_records
+from sandbox.graph.shapes import domain_json, service_records, user_json, verification_records
 from sandbox.replies import Reply
 
 _SETTABLE_SERVICES = {"Email", "OfficeCommunicationsOnline", "Yammer"}
@@ -97,6 +97,17 @@ async def list_verification_records(call: Call) -> Reply:
     )
 
 
+async def list_service_records(call: Call) -> Reply:
+    """The DNS records its enabled services need (Graph domain-list-serviceconfigurationrecords)."""
+    domain = _domain(call)
+    return Reply(
+        body={
+            "@odata.context": call.context(f"domains('{domain.name}')/serviceConfigurationRecords"),
+            "value": service_records(domain),
+        }
+    )
+
+
 async def list_name_references(call: Call) -> Reply:
     """Objects that use the domain (users by UPN), which block its deletion."""
     domain = _domain(call)
@@ -140,5 +151,10 @@ async def verify_domain(call: Call) -> Reply:
             "changes can take time to propagate; try again later."
         )
     domain.mark_verified(call.now())
-    domain.availability_status = "AvailableImmediately"
-    return Reply(body={"@odata.context": call.context("domains/$entity"), **domain_json(domain)})
+    # Only this answer carries availabilityStatus (resources/domain.md; graph-entra.md §3.3).
+    return Reply(
+        body={
+            "@odata.context": call.context("domains/$entity"),
+            **domain_json(domain, "AvailableImmediately"),
+        }
+    )

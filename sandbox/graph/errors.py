@@ -18,6 +18,7 @@ class GraphError(Exception):
         message: str,
         headers: dict[str, str] | None = None,
         detail: str | None = None,
+        target: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -25,11 +26,12 @@ class GraphError(Exception):
         self.message = message
         self.headers = headers or {}
         self.detail = detail
+        self.target = target
 
     @classmethod
     def from_directory(cls, exc: DirectoryError) -> GraphError:
         """Wrap a refused directory operation."""
-        return cls(exc.status, exc.code, exc.message, detail=exc.detail)
+        return cls(exc.status, exc.code, exc.message, detail=exc.detail, target=exc.target)
 
     def body(self, request_id: str, client_request_id: str | None) -> dict[str, Any]:
         """``{"error": {"code", "message", "details"?, "innerError": {...}}}`` (R15)."""
@@ -40,7 +42,10 @@ class GraphError(Exception):
         }
         error: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.detail:
-            error["details"] = [{"code": self.detail, "message": self.message}]
+            detail: dict[str, str] = {"code": self.detail, "message": self.message}
+            if self.target:
+                detail["target"] = self.target
+            error["details"] = [detail]
         error["innerError"] = inner
         return {"error": error}
 

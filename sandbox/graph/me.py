@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sandbox.directory.errors import not_found
 from sandbox.directory.model import User
+from sandbox.graph.access import ROLE_READ
 from sandbox.graph.call import Call
 from sandbox.graph.odata import parse_options
 from sandbox.graph.shapes import USER_DEFAULT, USER_PROPS, resolve_select, role_json, user_json
@@ -24,8 +25,12 @@ async def get_me(call: Call) -> Reply:
 
 
 def roles_of(call: Call, user: User) -> Reply:
-    """Directory roles ``user`` is an active member of, as directoryRole objects."""
-    value = [role_json(call.tenant, template) for template in sorted(user.roles)]
+    """Directory roles ``user`` is an active member of, as directoryRole objects.
+
+    Without a permission that reads directory roles they come with limited information (F1).
+    """
+    readable = call.caller.has_any(ROLE_READ)
+    value = [role_json(call.tenant, template, readable) for template in sorted(user.roles)]
     return Reply(body={"@odata.context": call.context("directoryObjects"), "value": value})
 
 

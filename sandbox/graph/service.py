@@ -14,6 +14,7 @@ from typing import Any
 from sandbox.bearer import BearerError, BearerValidator, Caller
 from sandbox.directory.errors import DirectoryError
 from sandbox.graph import (
+    deleted_items,
     domains,
     errors,
     licences,
@@ -25,6 +26,9 @@ from sandbox.graph import (
     users,
 )
 from sandbox.graph.access import (
+    DELETED_PURGE,
+    DELETED_READ,
+    DELETED_RESTORE,
     DOMAINS_READ,
     DOMAINS_WRITE,
     LICENCES_WRITE,
@@ -35,6 +39,7 @@ from sandbox.graph.access import (
     POLICY_ASSIGN,
     SKUS_READ,
     TEAMS_CONFIG_READ,
+    USERS_DELETE,
     USERS_READ,
     USERS_WRITE,
     Access,
@@ -85,6 +90,14 @@ def _raw(
 
 
 _NUMBERS = "/admin/teams/telephoneNumberManagement"
+# Graph accepts bound actions and functions with or without their namespace, and msgraph-sdk
+# writes them qualified (its request builders, msgraph-sdk 1.65: "/users/delta()",
+# ".../numberAssignments/microsoft.graph.teamsAdministration.assignNumber",
+# ".../policy/microsoft.graph.teamsAdministration.getPolicyId(type='{type}',name='{name}')",
+# "/directory/deletedItems/graph.user"). Each optional prefix below is such an alias.
+_GRAPH_NS = r"(?:microsoft\.graph\.)?"
+_TEAMS_NS = r"(?:microsoft\.graph\.teamsAdministration\.)?"
+_USER_CAST = r"(?:microsoft\.)?graph\.user"
 
 
 ROUTES: tuple[Route, ...] = (
@@ -118,14 +131,49 @@ ROUTES: tuple[Route, ...] = (
         DOMAINS_READ,
         domains.list_name_references,
     ),
+    _r(
+        "GET",
+        "/domains/{domain}/serviceConfigurationRecords",
+        "domains.serviceConfigurationRecords",
+        DOMAINS_READ,
+        domains.list_service_records,
+    ),
     _r("POST", "/domains/{domain}/verify", "domains.verify", DOMAINS_WRITE, domains.verify_domain),
-    _r("GET", "/users/delta", "users.delta", USERS_READ, users_delta),
+    _raw(
+        "GET",
+        rf"/directory/deletedItems/{_USER_CAST}",
+        "directory.deletedItems.list",
+        DELETED_READ,
+        deleted_items.list_deleted_users,
+    ),
+    _raw(
+        "GET",
+        rf"/directory/deletedItems/(?P<item>[^/]+)(?:/{_USER_CAST})?",
+        "directory.deletedItems.get",
+        DELETED_READ,
+        deleted_items.get_deleted_item,
+    ),
+    _raw(
+        "POST",
+        rf"/directory/deletedItems/(?P<item>[^/]+)/{_GRAPH_NS}restore",
+        "directory.deletedItems.restore",
+        DELETED_RESTORE,
+        deleted_items.restore_deleted_item,
+    ),
+    _r(
+        "DELETE",
+        "/directory/deletedItems/{item}",
+        "directory.deletedItems.delete",
+        DELETED_PURGE,
+        deleted_items.purge_deleted_item,
+    ),
+    _raw("GET", rf"/users/{_GRAPH_NS}delta(?:\(\))?", "users.delta", USERS_READ, users_delta),
     _r("GET", "/users/\\$count", "users.count", USERS_READ, users.count_users),
     _r("GET", "/users", "users.list", USERS_READ, users.list_users),
     _r("POST", "/users", "users.create", USERS_WRITE, users.create_user),
     _r("GET", "/users/{user}", "users.get", USERS_READ, users.get_user),
     _r("PATCH", "/users/{user}", "users.update", USERS_WRITE, users.update_user),
-    _r("DELETE", "/users/{user}", "users.delete", USERS_WRITE, users.delete_user),
+    _r("DELETE", "/users/{user}", "users.delete", USERS_DELETE, users.delete_user),
     _r(
         "POST",
         "/users/{user}/assignLicense",
@@ -151,16 +199,16 @@ ROUTES: tuple[Route, ...] = (
         TEAMS_CONFIG_READ,
         teams_users.get_user_configuration,
     ),
-    _r(
+    _raw(
         "POST",
-        f"{_NUMBERS}/numberAssignments/assignNumber",
+        rf"{_NUMBERS}/numberAssignments/{_TEAMS_NS}assignNumber",
         "teams.assignNumber",
         NUMBERS_WRITE,
         teams_numbers.assign_number,
     ),
-    _r(
+    _raw(
         "POST",
-        f"{_NUMBERS}/numberAssignments/unassignNumber",
+        rf"{_NUMBERS}/numberAssignments/{_TEAMS_NS}unassignNumber",
         "teams.unassignNumber",
         NUMBERS_WRITE,
         teams_numbers.unassign_number,
@@ -188,21 +236,22 @@ ROUTES: tuple[Route, ...] = (
     ),
     _raw(
         "GET",
-        r"/admin/teams/policy/getPolicyId\(type='(?P<type>[^']+)',name='(?P<name>[^']+)'\)",
+        rf"/admin/teams/policy/{_TEAMS_NS}getPolicyId"
+        r"\(type='(?P<type>[^']+)',name='(?P<name>[^']+)'\)",
         "teams.getPolicyId",
         POLICY_ASSIGN,
         teams_policies.get_policy_id,
     ),
-    _r(
+    _raw(
         "POST",
-        "/admin/teams/policy/userAssignments/assign",
+        rf"/admin/teams/policy/userAssignments/{_TEAMS_NS}assign",
         "teams.userAssignments.assign",
         POLICY_ASSIGN,
         teams_policies.assign,
     ),
-    _r(
+    _raw(
         "POST",
-        "/admin/teams/policy/userAssignments/unassign",
+        rf"/admin/teams/policy/userAssignments/{_TEAMS_NS}unassign",
         "teams.userAssignments.unassign",
         POLICY_ASSIGN,
         teams_policies.unassign,
@@ -276,6 +325,8 @@ class GraphService:
     ) -> Reply:
         """Route, authorize, throttle and run one request for an authenticated caller."""
         client_request_id = headers.get("client-request-id")
+        # The recycle bin empties itself after 30 days of sandbox time.
+        caller.tenant.purge_expired(self.sb.clock.now())
         try:
             route, params = match_route(method, path)
             if route.operation == "batch":

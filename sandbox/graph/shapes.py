@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +37,7 @@ USER_PROPS: dict[str, Callable[[User], Any]] = {
     "passwordProfile": lambda u: None,  # Graph never returns the password.
     "proxyAddresses": lambda u: [f"SMTP:{u.mail}"] if u.mail else [],
     "onPremisesSyncEnabled": lambda u: None,
+    "deletedDateTime": lambda u: iso(u.deleted_at) if u.deleted_at is not None else None,
 }
 
 USER_DEFAULT = (
@@ -78,16 +81,20 @@ def user_json(user: User, select: tuple[str, ...]) -> dict[str, Any]:
     return {name: USER_PROPS[name](user) for name in select}
 
 
-def domain_json(domain: Domain) -> dict[str, Any]:
-    """A domain."""
+def domain_json(domain: Domain, availability: str | None = None) -> dict[str, Any]:
+    """A domain; ``availability`` only in the answer to ``verify``.
+
+    resources/domain.md: availabilityStatus "is always null except when the verify action is
+    used"; isRoot is "false if the domain is a subdomain or unverified" (review F15).
+    """
     return {
         "authenticationType": "Managed",
-        "availabilityStatus": domain.availability_status,
+        "availabilityStatus": availability,
         "id": domain.name,
         "isAdminManaged": True,
         "isDefault": domain.is_default,
         "isInitial": domain.is_initial,
-        "isRoot": domain.is_root,
+        "isRoot": domain.is_root and domain.is_verified,
         "isVerified": domain.is_verified,
         "passwordNotificationWindowInDays": None,
         "passwordValidityPeriodInDays": None,
@@ -121,6 +128,91 @@ def verification_records(domain: Domain) -> list[dict[str, Any]]:
             "ttl": 3600,
         },
     ]
+
+
+def _record(kind: str, domain: Domain, label: str, supported: str, **fields: Any) -> dict[str, Any]:
+    digest = hashlib.sha256(f"{domain.name}/{kind}/{label}".encode()).hexdigest()
+    return {
+        "@odata.type": f"#microsoft.graph.domainDns{kind}Record",
+        "id": str(uuid.UUID(digest[:32])),
+        "isOptional": False,
+        "label": label,
+        "recordType": kind,
+        "supportedService": supported,
+        "ttl": 3600,
+        **fields,
+    }
+
+
+def service_records(domain: Domain) -> list[dict[str, Any]]:
+    """The records the domain's enabled services need (``serviceConfigurationRecords``).
+
+    Records exist for the services the domain has "indicated" it will use
+    (Azure/azure-docs-powershell-azuread Get-AzureADDomainServiceConfigurationRecord.md, whose
+    example lists, for Email: MX, TXT, CNAME autodiscover; for OfficeCommunicationsOnline: SRV
+    _sip._tls, CNAME sip, CNAME lyncdiscover, SRV _sipfederationtls._tcp). Values follow Graph's
+    domain-list-serviceconfigurationrecords example and the Teams DNS targets.
+    """
+    name = domain.name
+    out: list[dict[str, Any]] = []
+    if "Email" in domain.supported_services:
+        out += [
+            _record(
+                "Mx",
+                domain,
+                name,
+                "Email",
+                mailExchange=f"{name.replace('.', '-')}.mail.protection.outlook.com",
+                preference=0,
+            ),
+            _record(
+                "Txt", domain, name, "Email", text="v=spf1 include:spf.protection.outlook.com ~all"
+            ),
+            _record(
+                "CName",
+                domain,
+                f"autodiscover.{name}",
+                "Email",
+                canonicalName="autodiscover.outlook.com",
+            ),
+        ]
+    if "OfficeCommunicationsOnline" in domain.supported_services:
+        sip = "OfficeCommunicationsOnline"
+        out += [
+            _record(
+                "Srv",
+                domain,
+                f"_sip._tls.{name}",
+                sip,
+                nameTarget="sipdir.online.lync.com",
+                port=443,
+                priority=100,
+                protocol="_tls",
+                service="_sip",
+                weight=1,
+            ),
+            _record("CName", domain, f"sip.{name}", sip, canonicalName="sipdir.online.lync.com"),
+            _record(
+                "CName",
+                domain,
+                f"lyncdiscover.{name}",
+                sip,
+                canonicalName="webdir.online.lync.com",
+            ),
+            _record(
+                "Srv",
+                domain,
+                f"_sipfederationtls._tcp.{name}",
+                sip,
+                nameTarget="sipfed.online.lync.com",
+                port=5061,
+                priority=100,
+                protocol="_tcp",
+                service="_sipfederationtls",
+                weight=1,
+            ),
+        ]
+    return out
 
 
 def sku_json(tenant: Tenant, sub: Subscription) -> dict[str, Any]:
@@ -203,14 +295,19 @@ def organization_json(tenant: Tenant, full: bool) -> dict[str, Any]:
     return org
 
 
-def role_json(tenant: Tenant, template_id: str) -> dict[str, Any]:
-    """An activated ``directoryRole`` as membership queries return it."""
+def role_json(tenant: Tenant, template_id: str, readable: bool) -> dict[str, Any]:
+    """An activated ``directoryRole`` as membership queries return it.
+
+    A caller that may not read directory roles gets them "with limited information": "only the
+    @odata.type property for the object type and the id is returned, while other properties are
+    indicated as null" (microsoft-graph-docs-contrib api-reference/includes/limited-info.md).
+    """
     role = ROLES_BY_ID[template_id]
     return {
         "@odata.type": "#microsoft.graph.directoryRole",
         "id": tenant.role_instance_id(template_id),
         "deletedDateTime": None,
-        "description": role.description,
-        "displayName": role.name,
-        "roleTemplateId": role.id,
+        "description": role.description if readable else None,
+        "displayName": role.name if readable else None,
+        "roleTemplateId": role.id if readable else None,
     }

@@ -276,6 +276,10 @@ async def update_user(call: Call) -> Reply:
 
 
 async def delete_user(call: Call) -> Reply:
-    """Delete a user (its licences return to the pool)."""
-    call.tenant.delete_user(_visible_user(call))
+    """Move a user to the recycle bin (its licences return to the pool); answers 204.
+
+    Graph user-delete: deleted users go to "a temporary container" for 30 days, from which
+    ``/directory/deletedItems`` restores or purges them.
+    """
+    call.tenant.delete_user(_visible_user(call), call.now())
     return Reply(204)

@@ -100,6 +100,7 @@ def test_bad_specs_are_refused_with_a_reason(sb: Harness) -> None:
         {"name": "X", "free_seats": {"NOSUCHSKU": 1}},
         {"name": "X", "admins": [{"user": "a", "roles": ["Supreme Leader"]}]},
         {"name": "X", "teams_phone_share": 0.8, "unlicensed_share": 0.5},
+        {"name": "X", "deleted_upns_reserved": "yes"},
         {"name": ""},
     ]
     for spec in cases:
@@ -135,6 +136,32 @@ def test_state_read_back_covers_domains_users_skus_and_consents(sb: Harness) -> 
     assert state["domains"][0]["verificationText"].startswith("MS=ms")
     assert len(state["users"]) == 4
     assert "0b7c4a3e-1d2f-4e5a-9b8c-7d6e5f4a3b2c" in state["consents"]
+
+
+def test_state_lists_deleted_users_apart_from_live_ones(sb: Harness) -> None:
+    """F6: a user in the recycle bin is under ``deletedUsers`` with its deletion time, not under
+    ``users``."""
+    tenant = sb.make_tenant(users=3)
+    victim = sb.state(tenant)["users"][-1]
+    assert sb.graph(tenant).delete(f"/users/{victim['id']}").status_code == 204
+    state = sb.state(tenant)
+    assert victim["id"] not in {u["id"] for u in state["users"]}
+    [deleted] = state["deletedUsers"]
+    assert (deleted["id"], deleted["userPrincipalName"]) == (
+        victim["id"],
+        victim["userPrincipalName"],
+    )
+    assert deleted["deletedDateTime"].endswith("Z")
+
+
+def test_a_purged_user_leaves_the_state(sb: Harness) -> None:
+    """F6: after a permanent delete the user is neither live nor deleted."""
+    tenant = sb.make_tenant(users=3)
+    victim = sb.state(tenant)["users"][-1]
+    graph = sb.graph(tenant)
+    graph.delete(f"/users/{victim['id']}")
+    graph.delete(f"/directory/deletedItems/{victim['id']}")
+    assert sb.state(tenant)["deletedUsers"] == []
 
 
 def test_deleting_a_tenant_invalidates_its_tokens(sb: Harness) -> None:

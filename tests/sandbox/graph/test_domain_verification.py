@@ -36,6 +36,37 @@ def test_verify_succeeds_when_the_txt_record_is_published(
     assert admin_graph.get(f"/domains/{name}/verificationDnsRecords").json()["value"] == []
 
 
+def test_availability_status_is_null_outside_the_verify_answer(
+    admin_graph: Graph, provider_zone: KnotServer
+) -> None:
+    """F15, resources/domain.md: availabilityStatus "is always null except when the verify
+    action is used"."""
+    name, text = _add(admin_graph, provider_zone.zone)
+    provider_zone.set_txt(name + ".", text)
+    admin_graph.post(f"/domains/{name}/verify")
+    assert admin_graph.get(f"/domains/{name}").json()["availabilityStatus"] is None
+
+
+def test_a_verified_root_domain_is_root(admin_graph: Graph, provider_zone: KnotServer) -> None:
+    """F15, resources/domain.md: isRoot is true for a verified domain with no parent here."""
+    name, text = _add(admin_graph, provider_zone.zone)
+    provider_zone.set_txt(name + ".", text)
+    admin_graph.post(f"/domains/{name}/verify")
+    assert admin_graph.get(f"/domains/{name}").json()["isRoot"] is True
+
+
+def test_a_subdomain_of_a_registered_domain_is_not_root(
+    admin_graph: Graph, provider_zone: KnotServer
+) -> None:
+    """F15, resources/domain.md: isRoot is "false if the domain is a subdomain"."""
+    name, text = _add(admin_graph, provider_zone.zone)
+    provider_zone.set_txt(name + ".", text)
+    admin_graph.post(f"/domains/{name}/verify")
+    sub = admin_graph.post("/domains", json={"id": f"sbc.{name}"}).json()
+    assert sub["isVerified"] is True
+    assert sub["isRoot"] is False
+
+
 def test_verify_fails_while_the_record_is_missing(
     admin_graph: Graph, provider_zone: KnotServer
 ) -> None:
@@ -93,7 +124,7 @@ def test_a_domain_verified_in_another_tenant_cannot_be_verified_here(
 def test_verified_domain_takes_users_and_cannot_be_deleted_while_they_exist(
     admin_graph: Graph, provider_zone: KnotServer
 ) -> None:
-    """§3.3–3.4: users on the domain block its deletion; removing them unblocks it."""
+    """§3.3–3.4: users on the domain block its deletion; removing them for good unblocks it."""
     name, text = _add(admin_graph, provider_zone.zone)
     unverified_user = admin_graph.post(
         "/users",
@@ -113,7 +144,23 @@ def test_verified_domain_takes_users_and_cannot_be_deleted_while_they_exist(
     assert blocked.status_code == 400
     assert "referenced by one or more objects" in blocked.json()["error"]["message"]
     admin_graph.delete(f"/users/{user.json()['id']}")
+    admin_graph.delete(f"/directory/deletedItems/{user.json()['id']}")
     assert admin_graph.delete(f"/domains/{name}").status_code == 204
+
+
+def test_a_user_in_the_recycle_bin_still_blocks_deleting_its_domain(
+    admin_graph: Graph, provider_zone: KnotServer
+) -> None:
+    """F6 (domain-delete: dependent objects block it): a soft-deleted user keeps its UPN."""
+    name, text = _add(admin_graph, provider_zone.zone)
+    provider_zone.set_txt(name + ".", text)
+    admin_graph.post(f"/domains/{name}/verify")
+    user = admin_graph.post("/users", json=user_body(f"gw@{name}")).json()
+    assert admin_graph.delete(f"/users/{user['id']}").status_code == 204
+    blocked = admin_graph.delete(f"/domains/{name}")
+    assert blocked.status_code == 400
+    assert "referenced by one or more objects" in blocked.json()["error"]["message"]
+    assert admin_graph.get(f"/domains/{name}").status_code == 200
 
 
 def test_an_unreachable_nameserver_fails_verification_with_a_retry_hint(

@@ -12,7 +12,7 @@ def _name() -> str:
 
 
 def test_add_domain_returns_201_unverified(admin_graph: Graph) -> None:
-    """§3.3: ``POST /domains {"id": ...}`` → 201, ``isVerified`` false, managed, root."""
+    """§3.3: ``POST /domains {"id": ...}`` → 201, unverified, managed, not (yet) root."""
     name = _name()
     response = admin_graph.post("/domains", json={"id": name})
     assert response.status_code == 201, response.text
@@ -20,7 +20,8 @@ def test_add_domain_returns_201_unverified(admin_graph: Graph) -> None:
     assert domain["id"] == name
     assert domain["isVerified"] is False
     assert domain["authenticationType"] == "Managed"
-    assert domain["isRoot"] is True
+    assert domain["isRoot"] is False
+    assert domain["availabilityStatus"] is None
     assert domain["isInitial"] is False
     assert admin_graph.get(f"/domains/{name}").json()["id"] == name
     assert name in {d["id"] for d in admin_graph.get("/domains").json()["value"]}
@@ -32,13 +33,18 @@ def test_add_domain_accepts_only_the_id(admin_graph: Graph) -> None:
     assert response.status_code == 400
 
 
-def test_add_domain_refuses_a_duplicate(admin_graph: Graph) -> None:
-    """§3.3: The same domain cannot be added twice to one tenant."""
+def test_add_domain_refuses_a_duplicate_as_an_object_conflict_on_id(admin_graph: Graph) -> None:
+    """F10: a second ``POST /domains`` answers as a recorded Graph response does: 400
+    ``Request_BadRequest``, "Another object with the same value for property id already
+    exists.", ``details: [{code: ObjectConflict, target: id}]``."""
     name = _name()
     admin_graph.post("/domains", json={"id": name})
     response = admin_graph.post("/domains", json={"id": name})
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "Request_BadRequest"
+    error = response.json()["error"]
+    assert error["code"] == "Request_BadRequest"
+    assert error["message"] == "Another object with the same value for property id already exists."
+    assert [(d["code"], d["target"]) for d in error["details"]] == [("ObjectConflict", "id")]
 
 
 def test_add_domain_refuses_onmicrosoft_and_malformed_names(admin_graph: Graph) -> None:
@@ -121,3 +127,38 @@ def test_patch_domain_sets_supported_services_once_verified(
     assert refused.status_code == 400
     bad = admin_graph.patch(f"/domains/{tenant.domain}", json={"supportedServices": ["Intune"]})
     assert bad.status_code == 400
+
+
+def test_service_configuration_records_follow_the_enabled_services(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """F15, domain-list-serviceconfigurationrecords: the records Email and
+    OfficeCommunicationsOnline need (as Get-AzureADDomainServiceConfigurationRecord lists them)."""
+    body = admin_graph.get(f"/domains/{tenant.domain}/serviceConfigurationRecords").json()
+    records = {(r["recordType"], r["label"]): r for r in body["value"]}
+    assert set(records) == {
+        ("Mx", tenant.domain),
+        ("Txt", tenant.domain),
+        ("CName", f"autodiscover.{tenant.domain}"),
+        ("Srv", f"_sip._tls.{tenant.domain}"),
+        ("CName", f"sip.{tenant.domain}"),
+        ("CName", f"lyncdiscover.{tenant.domain}"),
+        ("Srv", f"_sipfederationtls._tcp.{tenant.domain}"),
+    }
+    mx = records[("Mx", tenant.domain)]
+    assert mx["@odata.type"] == "#microsoft.graph.domainDnsMxRecord"
+    assert mx["mailExchange"] == tenant.domain.replace(".", "-") + ".mail.protection.outlook.com"
+    federation = records[("Srv", f"_sipfederationtls._tcp.{tenant.domain}")]
+    assert (federation["nameTarget"], federation["port"], federation["service"]) == (
+        "sipfed.online.lync.com",
+        5061,
+        "_sipfederationtls",
+    )
+    assert all(r["ttl"] == 3600 and r["isOptional"] is False for r in body["value"])
+
+
+def test_a_domain_without_services_needs_no_service_records(admin_graph: Graph) -> None:
+    """F15: a new domain has no supportedServices, so no records are asked for."""
+    name = _name()
+    admin_graph.post("/domains", json={"id": name})
+    assert admin_graph.get(f"/domains/{name}/serviceConfigurationRecords").json()["value"] == []

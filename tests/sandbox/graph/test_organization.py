@@ -83,6 +83,39 @@ def test_transitive_member_of_lists_directory_roles_with_template_ids(
     assert {r["displayName"] for r in roles} == {"Global Administrator", "License Administrator"}
 
 
+def test_without_a_role_reading_permission_roles_come_with_limited_information(
+    sb: Harness, tenant: SeededTenant
+) -> None:
+    """F1, includes/limited-info.md: with only ``User.Read`` "only the @odata.type property for
+    the object type and the id is returned, while other properties are indicated as null"."""
+    roles = sb.graph(tenant, scopes=["User.Read"]).get("/me/transitiveMemberOf").json()["value"]
+    assert len(roles) == 1
+    role = roles[0]
+    assert role["@odata.type"] == "#microsoft.graph.directoryRole"
+    assert role["id"]
+    assert (role["roleTemplateId"], role["displayName"], role["description"]) == (None,) * 3
+
+
+def test_role_management_read_directory_reads_roles_in_full(
+    sb: Harness, tenant: SeededTenant
+) -> None:
+    """F1, directoryrole-get: "Least privileged: RoleManagement.Read.Directory"."""
+    graph = sb.graph(tenant, scopes=["User.Read", "RoleManagement.Read.Directory"])
+    roles = graph.get("/me/memberOf").json()["value"]
+    assert [(r["roleTemplateId"], r["displayName"]) for r in roles] == [
+        (GLOBAL_ADMIN, "Global Administrator")
+    ]
+
+
+def test_another_user_s_roles_are_limited_without_a_role_reading_permission(
+    sb: Harness, tenant: SeededTenant
+) -> None:
+    """F1: the limited-information rule holds for ``/users/{id}/transitiveMemberOf`` too."""
+    graph = sb.graph(tenant, scopes=["User.Read.All"])
+    roles = graph.get(f"/users/{tenant.admin}/transitiveMemberOf").json()["value"]
+    assert [r["roleTemplateId"] for r in roles] == [None]
+
+
 def test_a_user_without_roles_has_no_role_memberships(sb: Harness, tenant: SeededTenant) -> None:
     """§3.2: Ordinary members hold no directory role."""
     upn = sb.state(tenant)["users"][-1]["userPrincipalName"]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
 
 from tests.support.harness import Graph, Harness, SeededTenant, user_body
+from tests.support.knot import KnotServer
+
+UPN_REFUSED = "Invalid value specified for property 'userPrincipalName' of resource 'User'."
 
 
 def _body(tenant: SeededTenant, local: str = "newuser", **extra: Any) -> dict[str, Any]:
@@ -57,11 +61,94 @@ def test_create_user_on_an_unknown_domain_is_refused(
 
 
 def test_create_user_with_a_taken_upn_is_refused(admin_graph: Graph, tenant: SeededTenant) -> None:
-    """§3.4: "Another object with the same value for property userPrincipalName already exists."""
+    """§3.4: "Another object with the same value for property userPrincipalName already exists."
+    with ``details: [{code: ObjectConflict, target: userPrincipalName}]`` (docs #1508)."""
     admin_graph.post("/users", json=_body(tenant))
     response = admin_graph.post("/users", json=_body(tenant))
     assert response.status_code == 400
-    assert "already exists" in response.json()["error"]["message"]
+    error = response.json()["error"]
+    assert error["message"] == (
+        "Another object with the same value for property userPrincipalName already exists."
+    )
+    assert [(d["code"], d["target"]) for d in error["details"]] == [
+        ("ObjectConflict", "userPrincipalName")
+    ]
+
+
+def _assert_upn_refused(response: Any) -> None:
+    assert response.status_code == 400, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["message"]) == ("Request_BadRequest", UPN_REFUSED)
+    assert [(d["code"], d["target"]) for d in error["details"]] == [
+        ("InvalidValue", "userPrincipalName")
+    ]
+
+
+def test_a_upn_may_have_64_characters_before_the_at(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """F2, concept-sspr-policy: "up to 64 characters before the @ symbol"."""
+    response = admin_graph.post("/users", json=_body(tenant, local="a" * 64))
+    assert response.status_code == 201, response.text
+
+
+def test_a_upn_with_65_characters_before_the_at_is_refused(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """F2, concept-sspr-policy: more than 64 characters before the @ is Entra's InvalidValue."""
+    body = _body(tenant, local="a" * 65, mailNickname="gateway")
+    _assert_upn_refused(admin_graph.post("/users", json=body))
+
+
+def test_a_upn_with_a_period_right_before_the_at_is_refused(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """F2, concept-sspr-policy: a UPN "can't contain a period character '.' immediately
+    preceding the @"."""
+    _assert_upn_refused(admin_graph.post("/users", json=_body(tenant, local="gateway.")))
+
+
+def _verified_root(graph: Graph, zone: KnotServer) -> str:
+    name = f"c{uuid.uuid4().hex[:8]}.{zone.zone}"
+    graph.post("/domains", json={"id": name})
+    records = graph.get(f"/domains/{name}/verificationDnsRecords").json()["value"]
+    zone.set_txt(name + ".", next(r["text"] for r in records if r["recordType"] == "Txt"))
+    assert graph.post(f"/domains/{name}/verify").status_code == 200
+    return name
+
+
+def _domain_of_length(graph: Graph, root: str, length: int) -> str:
+    name = "x" * (length - len(root) - 1) + "." + root
+    assert graph.post("/domains", json={"id": name}).json()["isVerified"] is True
+    return name
+
+
+def test_a_upn_may_have_48_characters_after_the_at(
+    admin_graph: Graph, provider_zone: KnotServer
+) -> None:
+    """F2, concept-sspr-policy: "up to 48 characters after the @ symbol"."""
+    domain = _domain_of_length(admin_graph, _verified_root(admin_graph, provider_zone), 48)
+    response = admin_graph.post("/users", json=user_body(f"gw@{domain}"))
+    assert response.status_code == 201, response.text
+
+
+def test_a_upn_with_49_characters_after_the_at_is_refused(
+    admin_graph: Graph, provider_zone: KnotServer
+) -> None:
+    """F2: an SBC domain of 49 characters cannot carry the gateway user, though verified."""
+    domain = _domain_of_length(admin_graph, _verified_root(admin_graph, provider_zone), 49)
+    _assert_upn_refused(admin_graph.post("/users", json=user_body(f"gw@{domain}")))
+
+
+def test_renaming_a_user_to_an_invalid_upn_is_refused(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """F2: ``PATCH userPrincipalName`` follows the same rules as a create, and changes nothing."""
+    user = admin_graph.post("/users", json=_body(tenant)).json()
+    bad = f"{'b' * 65}@{tenant.domain}"
+    _assert_upn_refused(admin_graph.patch(f"/users/{user['id']}", json={"userPrincipalName": bad}))
+    fetched = admin_graph.get(f"/users/{user['id']}").json()
+    assert fetched["userPrincipalName"] == tenant.upn("newuser")
 
 
 def test_create_user_with_a_weak_password_is_refused(
@@ -143,7 +230,8 @@ def test_a_refused_patch_changes_nothing(admin_graph: Graph, tenant: SeededTenan
 def test_delete_user_answers_204_and_frees_its_licences(
     admin_graph: Graph, sb: Harness, tenant: SeededTenant
 ) -> None:
-    """§3.4: Deleting a licensed user returns its seat."""
+    """§3.4: Deleting a licensed user returns its seat ("deleting the user frees up the
+    Microsoft 365 license", microsoft-365-docs admin/misc/deleted-user.md)."""
     before = {s["skuPartNumber"]: s["consumed"] for s in sb.state(tenant)["subscribedSkus"]}
     licensed = next(u for u in sb.state(tenant)["users"] if "ENTERPRISEPREMIUM" in u["licenses"])
     assert admin_graph.delete(f"/users/{licensed['id']}").status_code == 204

@@ -19,6 +19,12 @@ def _drain(graph: Graph, link: str, **kwargs: Any) -> tuple[list[dict[str, Any]]
         link = body["@odata.nextLink"]
 
 
+def _someone(graph: Graph, tenant: SeededTenant) -> dict[str, Any]:
+    users = graph.get("/users?$top=2").json()["value"]
+    found: dict[str, Any] = next(u for u in users if u["userPrincipalName"] != tenant.admin)
+    return found
+
+
 def test_first_pass_pages_every_user_then_gives_a_delta_link(sb: Harness) -> None:
     """R19: ``@odata.nextLink`` pages, then ``@odata.deltaLink`` with a ``$deltatoken``."""
     tenant = sb.make_tenant(users=450)
@@ -49,6 +55,48 @@ def test_delta_link_returns_only_changes_and_removals(
     assert users[0]["id"] not in by_id
     again, _, _ = _drain(admin_graph, next_delta)
     assert again == []
+
+
+def test_a_purged_user_is_removed_with_reason_deleted(
+    admin_graph: Graph, tenant: SeededTenant
+) -> None:
+    """R19, delta-query-overview: "deleted indicates the item is deleted and can't be
+    restored"; only the latest change of a user is reported."""
+    user = _someone(admin_graph, tenant)
+    _, delta_link, _ = _drain(admin_graph, "/users/delta?$select=id")
+    admin_graph.delete(f"/users/{user['id']}")
+    admin_graph.delete(f"/directory/deletedItems/{user['id']}")
+    items, _, _ = _drain(admin_graph, delta_link)
+    assert items == [
+        {
+            "@odata.type": "#microsoft.graph.user",
+            "id": user["id"],
+            "@removed": {"reason": "deleted"},
+        }
+    ]
+
+
+def test_a_restored_user_comes_back_as_a_change(admin_graph: Graph, tenant: SeededTenant) -> None:
+    """R19: a restore changes the user; the next round lists it again, without ``@removed``."""
+    user = _someone(admin_graph, tenant)
+    admin_graph.delete(f"/users/{user['id']}")
+    _, delta_link, _ = _drain(admin_graph, "/users/delta?$select=id,displayName")
+    admin_graph.post(f"/directory/deletedItems/{user['id']}/restore")
+    items, _, _ = _drain(admin_graph, delta_link)
+    assert items == [{"id": user["id"], "displayName": user["displayName"]}]
+
+
+def test_delta_answers_under_its_qualified_names(admin_graph: Graph) -> None:
+    """Graph and msgraph-sdk address the function as ``delta()`` or ``microsoft.graph.delta``."""
+    plain = admin_graph.get("/users/delta?$deltatoken=latest").json()
+    for path in (
+        "/users/delta()",
+        "/users/microsoft.graph.delta()",
+        "/users/microsoft.graph.delta",
+    ):
+        body = admin_graph.get(f"{path}?$deltatoken=latest").json()
+        assert body["value"] == plain["value"] == []
+        assert "@odata.deltaLink" in body
 
 
 def test_delta_changes_are_paged_too(sb: Harness) -> None:
