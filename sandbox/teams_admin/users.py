@@ -38,8 +38,8 @@ _ACCOUNT_TYPES = {
     "sfbOnPremUser": "SfbOnPremUser",
     "ineligibleUser": "IneligibleUser",
 }
-# Get-CsOnlineUser.md spells these two so; every other key is its camelCase name capitalised.
-_PASCAL = {"lineUri": "LineURI", "objectId": "ObjectId"}
+# Get-CsOnlineUser.md spells it so; every other key is its camelCase name capitalised.
+_PASCAL = {"lineUri": "LineURI"}
 
 
 def _pascal(value: Any) -> Any:
