@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import secrets
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +100,10 @@ class Conversation:
     tenant_id: str
     bot: Bot
     members: list[Member]
+    # In a team: the team's id, which is its General channel's (this conversation's) id, and the
+    # id of the Microsoft 365 group behind the team.
     team_id: str | None = None
+    group_id: str | None = None
     name: str | None = None
     installed: bool = True
     posted: dict[str, Posted] = field(default_factory=dict)
@@ -121,10 +125,12 @@ class Conversation:
         """``channelData`` Teams adds to every activity of this conversation."""
         data: dict[str, Any] = {"tenant": {"id": self.tenant_id}}
         if self.kind == "channel":
+            # msteams-docs get-teams-context.md: "The channel ID for the General channel always
+            # matches the team ID", and its name is null "to allow for localization".
             data |= {
                 "teamsChannelId": self.id,
                 "teamsTeamId": self.team_id,
-                "channel": {"id": self.id, "name": self.name},
+                "channel": {"id": self.id},
                 "team": {"id": self.team_id},
             }
         return data
@@ -151,12 +157,25 @@ class ChannelStore:
         self.conversations.clear()
 
     def register(self, bot: Bot) -> None:
-        """Add or replace a bot registration."""
+        """Add or replace a bot registration; conversations follow it to its new endpoint."""
         self.bots[bot.app_id] = bot
+        # The messaging endpoint is a setting of the bot resource ("The endpoint to communicate
+        # with your bot", learn.microsoft.com/azure/bot-service/bot-service-manage-settings), not
+        # of a conversation: changing it applies to conversations that already exist.
+        for conversation in self.conversations.values():
+            if conversation.bot.app_id == bot.app_id:
+                conversation.bot = bot
 
     def get(self, conversation_id: str) -> Conversation | None:
         """A conversation by id; a channel thread's id (``…;messageid=…``) names its channel."""
         return self.conversations.get(conversation_id.split(";", 1)[0])
+
+    def team(self, team_id: str) -> Conversation | None:
+        """A team by id: the General channel the bot is installed in."""
+        conversation = self.get(team_id)
+        if conversation is None or conversation.kind != "channel":
+            return None
+        return conversation
 
     def personal(self, app_id: str, tenant_id: str, member_ref: str) -> Conversation | None:
         """A user's personal chat with the bot, if the app was ever installed for them."""
@@ -203,13 +222,15 @@ class ChannelStore:
                 fresh = not conversation.installed
                 conversation.installed = True
                 return conversation, fresh
+        general = f"19:{secrets.token_hex(16)}@thread.tacv2"
         conversation = Conversation(
-            id=f"19:{secrets.token_hex(16)}@thread.tacv2",
+            id=general,
             kind="channel",
             tenant_id=tenant_id,
             bot=bot,
             members=list(members),
-            team_id=f"19:{secrets.token_hex(16)}@thread.tacv2",
+            team_id=general,
+            group_id=str(uuid.uuid4()),
             name=team,
         )
         self.conversations[conversation.id] = conversation

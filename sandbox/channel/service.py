@@ -91,6 +91,13 @@ class ChannelService:
             raise ChannelError(404, "ConversationNotFound", "Conversation not found.")
         return conversation
 
+    def team(self, team_id: str) -> Conversation:
+        """A team by id (its General channel's id)."""
+        team = self.store.team(team_id)
+        if team is None:
+            raise ChannelError(404, "NotFound", "Team not found.")
+        return team
+
     # --------------------------------------------------------------------------- the user
 
     async def _deliver(self, conversation: Conversation, activity: dict[str, Any]) -> Delivery:

@@ -1,5 +1,6 @@
-"""Bot Connector v3 as Teams serves it (research/botframework-teams.md §2.1, §3.4): the calls a
-bot makes to its ``serviceUrl``, each with a Bot Framework token from the sandbox's Entra ID."""
+"""Bot Connector v3 as Teams serves it (research/botframework-teams.md §2.1, §3.4; msteams-docs
+``msteams-platform/bots/how-to/get-teams-context.md`` for members and teams): the calls a bot makes
+to its ``serviceUrl``, each with a Bot Framework token from the sandbox's Entra ID."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.bearer import BearerError, BearerValidator
+from sandbox.channel.auth import ConnectorAuth
 from sandbox.channel.limits import retry_after
 from sandbox.channel.model import Conversation
 from sandbox.channel.service import ChannelError, ChannelService
@@ -16,7 +17,9 @@ from sandbox.channel.tokens import jwks, openid_metadata
 from sandbox.state import Sandbox
 from sandbox.web.channel_json import json_response, read_object
 
-BOT_FRAMEWORK = "https://api.botframework.com"
+# get-teams-context.md: "Page size less than 50, are treated as 50, and greater than 500, are
+# capped at 500"; 200 when none is given (concepts/bots/bots-context).
+PAGE_SIZES = (50, 200, 500)
 
 
 def _error(exc: ChannelError, headers: dict[str, str] | None = None) -> web.Response:
@@ -27,18 +30,11 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
     """``/v3/conversations…`` and the channel's OpenID metadata and keys."""
     assert sb.channel_key is not None
     key = sb.channel_key
-    bearer = BearerValidator(sb.key, sb.clock, sb.directory, (BOT_FRAMEWORK,))
+    auth = ConnectorAuth(sb.key, sb.clock.now, sb.directory, lambda: channel.store.bots.keys())
 
     def caller(request: web.Request) -> str:
         """The calling bot's app id, or 401 as the connector answers it."""
-        try:
-            app_id = bearer.authenticate(request.headers.get("Authorization")).app_id
-        except BearerError as exc:
-            denied = f"Authorization has been denied for this request: {exc}"
-            raise ChannelError(401, "Unauthorized", denied) from exc
-        if app_id not in channel.store.bots:
-            raise ChannelError(401, "Unauthorized", "The token's app is not a registered bot.")
-        return app_id
+        return auth.bot(request.headers.get("Authorization"))
 
     def throttled(app_id: str, conversation: Conversation, sending: bool) -> None:
         counted = conversation.id if sending else None
@@ -53,6 +49,14 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         channel.check_writable(conversation, app_id)
         throttled(app_id, conversation, sending)
         return conversation
+
+    def team_of(request: web.Request) -> Conversation:
+        """The path's team (its General channel), once the caller may read it."""
+        app_id = caller(request)
+        team = channel.team(request.match_info["team"])
+        channel.check_writable(team, app_id)
+        throttled(app_id, team, sending=False)
+        return team
 
     def handler(fn: Any) -> Any:
         async def wrapped(request: web.Request) -> web.StreamResponse:
@@ -146,7 +150,8 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
     async def paged_members(request: web.Request) -> web.Response:
         conversation = conversation_of(request, sending=False)
         try:
-            size = min(500, max(1, int(request.query.get("pageSize", "200"))))
+            low, default, high = PAGE_SIZES
+            size = min(high, max(low, int(request.query.get("pageSize", default))))
             token = request.query.get("continuationToken")
             start = int(base64.urlsafe_b64decode(token.encode()).decode()) if token else 0
         except ValueError as exc:
@@ -167,6 +172,19 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
             raise ChannelError(404, "MemberNotFoundInConversation", "The member was not found.")
         return json_response(found.to_json())
 
+    @handler
+    async def team_details(request: web.Request) -> web.Response:
+        team = team_of(request)
+        return json_response({"id": team.id, "name": team.name, "aadGroupId": team.group_id})
+
+    @handler
+    async def team_channels(request: web.Request) -> web.Response:
+        team = team_of(request)
+        # get-teams-context.md: "The name of the default General channel is returned as null to
+        # allow for localization"; "The channel ID for the General channel always matches the
+        # team ID". The sandbox's teams have only their General channel.
+        return json_response({"conversations": [{"id": team.id, "name": None}]})
+
     async def metadata(request: web.Request) -> web.Response:
         return json_response(openid_metadata(sb.endpoints.service_url.rstrip("/")))
 
@@ -183,6 +201,8 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
     r.add_get(f"{base}/members", members)
     r.add_get(f"{base}/pagedmembers", paged_members)
     r.add_get(f"{base}/members/{{member}}", member)
+    r.add_get("/v3/teams/{team}", team_details)
+    r.add_get("/v3/teams/{team}/conversations", team_channels)
     r.add_get("/v1/.well-known/openidconfiguration", metadata)
     r.add_get("/v1/.well-known/keys", keys)
 

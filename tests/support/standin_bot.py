@@ -49,10 +49,14 @@ class StandinBot:
     refused: list[str] = field(default_factory=list)
     invoke_delay: float = 0.0
     endpoint: str = ""
+    # Where its channel tokens come from: ``botframework.com`` as a multi-tenant bot does in
+    # production (research/botframework-teams.md §2.2), or a tenant id for a single-tenant bot.
+    token_tenant: str = "botframework.com"
+    authorizations: list[str] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     _keys: dict[str, Any] = field(default_factory=dict)
-    _tokens: dict[str, str] = field(default_factory=dict)
+    _token: str | None = None
 
     @property
     def link(self) -> str:
@@ -114,6 +118,7 @@ class StandinBot:
             self.refused.append(problem)
             return web.Response(status=401)
         self.received.append(activity)
+        self.authorizations.append(request.headers["Authorization"])
         if activity["type"] == "invoke":
             await asyncio.sleep(self.invoke_delay)
             action = activity["value"]["action"]
@@ -136,13 +141,13 @@ class StandinBot:
                 await self.reply(activity, {"type": "message", "text": f"echo: {activity['text']}"})
         return web.Response(status=201)
 
-    async def token(self, tenant: str) -> str:
+    async def token(self) -> str:
         """A Bot Framework token from the sandbox's Entra ID (client credentials), kept."""
         assert self._http is not None
-        if tenant in self._tokens:
-            return self._tokens[tenant]
+        if self._token is not None:
+            return self._token
         response = await self._http.post(
-            f"{self.endpoints.authority}/{tenant}/oauth2/v2.0/token",
+            f"{self.endpoints.authority}/{self.token_tenant}/oauth2/v2.0/token",
             data={
                 "grant_type": "client_credentials",
                 "client_id": self.app_id,
@@ -151,20 +156,17 @@ class StandinBot:
             },
         )
         assert response.status_code == 200, response.text
-        self._tokens[tenant] = str(response.json()["access_token"])
-        return self._tokens[tenant]
+        self._token = str(response.json()["access_token"])
+        return self._token
 
-    async def call(self, method: str, path: str, tenant: str, **kwargs: Any) -> httpx.Response:
+    async def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A connector call with the bot's token."""
         assert self._http is not None
-        headers = {
-            "Authorization": f"Bearer {await self.token(tenant)}",
-            **kwargs.pop("headers", {}),
-        }
+        headers = {"Authorization": f"Bearer {await self.token()}", **kwargs.pop("headers", {})}
         url = self.endpoints.service_url.rstrip("/") + path
         return await self._http.request(method, url, headers=headers, **kwargs)
 
     async def reply(self, to: dict[str, Any], activity: dict[str, Any]) -> httpx.Response:
         """Answer an activity in its conversation."""
         path = f"/v3/conversations/{quote(to['conversation']['id'], safe='')}/activities/{to['id']}"
-        return await self.call("POST", path, to["conversation"]["tenantId"], json=activity)
+        return await self.call("POST", path, json=activity)

@@ -29,15 +29,13 @@ async def test_an_open_page_is_pushed_the_bot_s_messages_and_edits(
     async with chat.http.stream("GET", events, params={"user": tenant.admin}) as stream:
         lines = stream.aiter_lines()
         path = f"/v3/conversations/{quote(opened['id'])}/activities"
-        sent = await bot.call("POST", path, tenant.id, json={"type": "message", "text": "one"})
+        sent = await bot.call("POST", path, json={"type": "message", "text": "one"})
         pushed = await asyncio.wait_for(_next_event(lines), 10)
         assert pushed["kind"] == "activity"
         assert pushed["activity"]["text"] == "one"
         assert pushed["activity"]["fromBot"] is True
         activity_id = sent.json()["id"]
-        await bot.call(
-            "PUT", f"{path}/{activity_id}", tenant.id, json={"type": "message", "text": "two"}
-        )
+        await bot.call("PUT", f"{path}/{activity_id}", json={"type": "message", "text": "two"})
         edited = await asyncio.wait_for(_next_event(lines), 10)
         assert edited == {"kind": "update", "activity": {**edited["activity"], "text": "two"}}
         assert edited["activity"]["id"] == activity_id

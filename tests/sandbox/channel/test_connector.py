@@ -7,8 +7,6 @@ import asyncio
 import json
 from typing import Any
 
-import httpx
-
 from tests.sandbox.channel.conftest import Chat, quote
 from tests.support.harness import Harness, SeededTenant
 from tests.support.standin_bot import StandinBot
@@ -40,7 +38,7 @@ async def test_send_answers_201_with_the_new_id(
     """§2.1: ``{"id": ...}`` (ResourceResponse)."""
     conversation = await _opened(chat, tenant)
     response = await bot.call(
-        "POST", _path(conversation, "activities"), tenant.id, json={"type": "message", "text": "a"}
+        "POST", _path(conversation, "activities"), json={"type": "message", "text": "a"}
     )
     assert response.status_code == 201
     assert set(response.json()) == {"id"}
@@ -52,13 +50,12 @@ async def test_update_replaces_a_message_for_everyone(
     """§3.3: PUT …/activities/{id} changes the message in place."""
     conversation = await _opened(chat, tenant)
     sent = await bot.call(
-        "POST", _path(conversation, "activities"), tenant.id, json={"type": "message", "text": "v1"}
+        "POST", _path(conversation, "activities"), json={"type": "message", "text": "v1"}
     )
     activity_id = sent.json()["id"]
     updated = await bot.call(
         "PUT",
         _path(conversation, "activities", activity_id),
-        tenant.id,
         json={"type": "message", "id": activity_id, "text": "v2"},
     )
     assert updated.status_code == 200
@@ -73,7 +70,7 @@ async def test_update_of_an_unknown_activity_is_404(
     """Only existing messages can be updated."""
     conversation = await _opened(chat, tenant)
     response = await bot.call(
-        "PUT", _path(conversation, "activities", "404404"), tenant.id, json={"type": "message"}
+        "PUT", _path(conversation, "activities", "404404"), json={"type": "message"}
     )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "ActivityNotFound"
@@ -83,10 +80,10 @@ async def test_delete_removes_a_message(chat: Chat, bot: StandinBot, tenant: See
     """§2.1: DELETE …/activities/{id}."""
     conversation = await _opened(chat, tenant)
     sent = await bot.call(
-        "POST", _path(conversation, "activities"), tenant.id, json={"type": "message", "text": "x"}
+        "POST", _path(conversation, "activities"), json={"type": "message", "text": "x"}
     )
     activity_id = sent.json()["id"]
-    deleted = await bot.call("DELETE", _path(conversation, "activities", activity_id), tenant.id)
+    deleted = await bot.call("DELETE", _path(conversation, "activities", activity_id))
     assert deleted.status_code == 200
     history = (await chat.open(tenant.admin))["activities"]
     assert activity_id not in [a["id"] for a in history]
@@ -112,7 +109,6 @@ async def test_create_conversation_reaches_an_installed_user_proactively(
     response = await bot.call(
         "POST",
         "/v3/conversations",
-        tenant.id,
         json={
             "isGroup": False,
             "bot": {"id": f"28:{bot.app_id}"},
@@ -139,7 +135,6 @@ async def test_create_conversation_needs_the_app_installed(
     response = await bot.call(
         "POST",
         "/v3/conversations",
-        tenant.id,
         json={
             "bot": {"id": f"28:{bot.app_id}"},
             "members": [{"aadObjectId": user_id}],
@@ -153,77 +148,72 @@ async def test_create_conversation_needs_the_app_installed(
 async def test_group_conversations_cannot_be_created(bot: StandinBot, tenant: SeededTenant) -> None:
     """§2.1: proactive group or channel creation is unsupported in Teams."""
     response = await bot.call(
-        "POST", "/v3/conversations", tenant.id, json={"isGroup": True, "tenantId": tenant.id}
+        "POST", "/v3/conversations", json={"isGroup": True, "tenantId": tenant.id}
     )
     assert response.status_code == 400
 
 
-async def test_members_are_listed_paged_and_found(
-    chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
-) -> None:
-    """§2.1: members, pagedmembers (continuationToken) and one member; unknown ones 404."""
-    users = [u["userPrincipalName"] for u in sb.state(tenant)["users"][:3]]
+async def _team_of(chat: Chat, sb: Harness, tenant: SeededTenant, size: int) -> str:
+    """A team whose first ``size`` users opened its channel (so are its members)."""
+    users = [u["userPrincipalName"] for u in sb.state(tenant)["users"][:size]]
+    conversation = ""
     for upn in users:
         conversation = (await chat.open(upn, kind="channel", team="All"))["id"]
-    listed = await bot.call("GET", _path(conversation, "members"), tenant.id)
-    assert sorted(m["userPrincipalName"] for m in listed.json()) == sorted(users)
-    first = (
-        await bot.call("GET", _path(conversation, "pagedmembers?pageSize=2"), tenant.id)
-    ).json()
-    assert len(first["members"]) == 2
-    token = first["continuationToken"]
-    rest = await bot.call(
-        "GET", _path(conversation, f"pagedmembers?pageSize=2&continuationToken={token}"), tenant.id
-    )
-    assert len(rest.json()["members"]) == 1
-    assert "continuationToken" not in rest.json()
-    one = listed.json()[0]
-    found = await bot.call("GET", _path(conversation, "members", quote(one["id"])), tenant.id)
+    return conversation
+
+
+async def test_members_lists_everyone_in_the_conversation(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
+) -> None:
+    """§2.1: ``GET …/members`` gives every member as a TeamsChannelAccount."""
+    conversation = await _team_of(chat, sb, tenant, 3)
+    listed = (await bot.call("GET", _path(conversation, "members"))).json()
+    upns = [u["userPrincipalName"] for u in sb.state(tenant)["users"][:3]]
+    assert sorted(m["userPrincipalName"] for m in listed) == sorted(upns)
+    assert all(m["id"].startswith("29:") and m["aadObjectId"] for m in listed)
+
+
+async def test_one_member_is_found_by_id_and_unknown_ones_are_404(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
+) -> None:
+    """get-teams-context.md: ``GET …/members/{userId}``; a stranger is not found."""
+    conversation = await _team_of(chat, sb, tenant, 2)
+    one = (await bot.call("GET", _path(conversation, "members"))).json()[0]
+    found = await bot.call("GET", _path(conversation, "members", quote(one["id"])))
     assert found.json()["aadObjectId"] == one["aadObjectId"]
-    missing = await bot.call("GET", _path(conversation, "members", "29:nobody"), tenant.id)
+    missing = await bot.call("GET", _path(conversation, "members", "29:nobody"))
     assert missing.status_code == 404
 
 
-async def test_calls_without_a_token_are_refused(
-    chat: Chat, bot: StandinBot, tenant: SeededTenant
+async def test_paged_members_treats_a_page_size_under_50_as_50(
+    chat: Chat, bot: StandinBot, sb: Harness
 ) -> None:
-    """§2.2: every connector call needs a bearer token."""
-    conversation = await _opened(chat, tenant)
-    async with httpx.AsyncClient(base_url=bot.endpoints.service_url) as http:
-        response = await http.post(
-            _path(conversation, "activities"), json={"type": "message", "text": "x"}
+    """get-teams-context.md: "Page size less than 50, are treated as 50"."""
+    big = sb.make_tenant(users=60)
+    big_chat = Chat(chat.http, bot, big, sb)
+    conversation = await _team_of(big_chat, sb, big, 60)
+    first = (await bot.call("GET", _path(conversation, "pagedmembers?pageSize=2"))).json()
+    assert len(first["members"]) == 50
+    token = first["continuationToken"]
+    rest = (
+        await bot.call(
+            "GET", _path(conversation, f"pagedmembers?pageSize=2&continuationToken={token}")
         )
-    assert response.status_code == 401
+    ).json()
+    assert len(rest["members"]) == 10
+    assert "continuationToken" not in rest
+    everyone = {m["id"] for m in first["members"]} | {m["id"] for m in rest["members"]}
+    assert len(everyone) == 60
 
 
-async def test_a_graph_token_is_not_a_bot_framework_token(
+async def test_paged_members_without_a_page_size_fits_a_small_team_in_one_page(
     chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
 ) -> None:
-    """§2.2: the audience must be https://api.botframework.com."""
-    conversation = await _opened(chat, tenant)
-    graph_token = sb.entra.app_token(tenant.id).json()["access_token"]
-    async with httpx.AsyncClient(base_url=bot.endpoints.service_url) as http:
-        response = await http.post(
-            _path(conversation, "activities"),
-            json={"type": "message", "text": "x"},
-            headers={"Authorization": f"Bearer {graph_token}"},
-        )
-    assert response.status_code == 401
-    assert "audience" in response.json()["error"]["message"]
-
-
-async def test_a_forged_token_is_refused(chat: Chat, bot: StandinBot, tenant: SeededTenant) -> None:
-    """A token with a tampered payload fails the signature check."""
-    conversation = await _opened(chat, tenant)
-    header, payload, signature = (await bot.token(tenant.id)).split(".")
-    forged = ".".join([header, payload[:-4] + "AAAA", signature])
-    async with httpx.AsyncClient(base_url=bot.endpoints.service_url) as http:
-        response = await http.post(
-            _path(conversation, "activities"),
-            json={"type": "message"},
-            headers={"Authorization": f"Bearer {forged}"},
-        )
-    assert response.status_code == 401
+    """The default page (200) holds a small team whole, with no continuation token."""
+    conversation = await _team_of(chat, sb, tenant, 3)
+    page = (await bot.call("GET", _path(conversation, "pagedmembers"))).json()
+    assert len(page["members"]) == 3
+    assert "continuationToken" not in page
 
 
 async def test_a_malformed_activity_is_400(
@@ -235,7 +225,6 @@ async def test_a_malformed_activity_is_400(
         response = await bot.call(
             "POST",
             _path(conversation, "activities"),
-            tenant.id,
             content=body,
             headers={"Content-Type": "application/json"},
         )
@@ -248,13 +237,12 @@ async def test_more_than_seven_sends_a_second_to_one_conversation_are_throttled(
 ) -> None:
     """§3.4: 7 per second per bot per conversation, then 429 with Retry-After."""
     conversation = await _opened(chat, tenant)
-    await bot.token(tenant.id)
+    await bot.token()
     statuses = []
     for i in range(9):
         response = await bot.call(
             "POST",
             _path(conversation, "activities"),
-            tenant.id,
             json={"type": "message", "text": str(i)},
         )
         statuses.append(response.status_code)
@@ -272,9 +260,9 @@ async def test_more_than_fifty_calls_a_second_per_tenant_are_throttled(
 ) -> None:
     """§3.4: 50 requests per second per app per tenant, whatever the conversation."""
     conversation = await _opened(chat, tenant)
-    await bot.token(tenant.id)
+    await bot.token()
     responses = await asyncio.gather(
-        *(bot.call("GET", _path(conversation, "members"), tenant.id) for _ in range(60))
+        *(bot.call("GET", _path(conversation, "members")) for _ in range(60))
     )
     statuses = [r.status_code for r in responses]
     assert statuses.count(200) <= 50

@@ -83,7 +83,6 @@ async def test_a_conversation_with_cards_in_chromium(
     response = await bot.call(
         "POST",
         "/v3/conversations",
-        tenant.id,
         json={
             "bot": {"id": f"28:{bot.app_id}"},
             "members": [{"id": me["id"]}],
@@ -100,7 +99,6 @@ async def test_a_conversation_with_cards_in_chromium(
     edited = await bot.call(
         "PUT",
         f"/v3/conversations/{quote(response.json()['id'])}/activities/{proactive}",
-        tenant.id,
         json={"type": "message", "text": "An edited hello"},
     )
     assert edited.status_code == 200, edited.text
