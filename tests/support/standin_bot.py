@@ -52,7 +52,8 @@ class StandinBot:
     # Where its channel tokens come from: ``botframework.com`` as a multi-tenant bot does in
     # production (research/botframework-teams.md §2.2), or a tenant id for a single-tenant bot.
     token_tenant: str = "botframework.com"
-    authorizations: list[str] = field(default_factory=list)
+    # Every activity posted to it, accepted or not, with its Authorization header.
+    seen: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _http: httpx.AsyncClient | None = None
     _keys: dict[str, Any] = field(default_factory=dict)
@@ -113,12 +114,12 @@ class StandinBot:
 
     async def _on_activity(self, request: web.Request) -> web.Response:
         activity = await request.json()
+        self.seen.append((activity, request.headers.get("Authorization", "")))
         problem = self._check(request, activity)
         if problem is not None:
             self.refused.append(problem)
             return web.Response(status=401)
         self.received.append(activity)
-        self.authorizations.append(request.headers["Authorization"])
         if activity["type"] == "invoke":
             await asyncio.sleep(self.invoke_delay)
             action = activity["value"]["action"]
