@@ -142,6 +142,8 @@ class NameServer:
             message = dns.message.from_wire(wire, keyring=False)
         except dns.exception.DNSException:
             return _bare_response(wire, dns.rcode.FORMERR)
+        if message.flags & dns.flags.QR:
+            return None  # RFC 1035 §4.1.1: QR marks a response, which is never answered.
         if message.had_tsig:
             now = int(time.time())
             verdict = tsig.verify(wire, message, self._keys, now)

@@ -4,12 +4,15 @@ RFC 2308)."""
 
 from __future__ import annotations
 
+import socket
 import uuid
 
 import dns.flags
+import dns.message
 import dns.rcode
 import dns.rdatatype
 import dns.update
+import pytest
 
 from tests.support.harness import Harness
 from tests.support.provider_dns import ProviderDns
@@ -193,3 +196,14 @@ def test_secondaries_serve_changes_after_the_propagation_delay(private_sandbox: 
     assert all(zone.txt(zone.fqdn("lagging"), server=i) == ["v1"] for i in range(len(zone.servers)))
     dump = sb.control.get("/dns/zone").json()
     assert dump["primary"]["serial"] == dump["secondary"]["serial"]
+
+
+def test_a_response_sent_to_a_server_is_not_answered(zone: ProviderDns) -> None:
+    """RFC 1035 §4.1.1: a message with QR set is a response; answering it could loop."""
+    stray = dns.message.make_response(dns.message.make_query(zone.zone, "SOA"))
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+        udp.settimeout(0.5)
+        udp.sendto(stray.to_wire(), zone.servers[0])
+        with pytest.raises(TimeoutError):
+            udp.recv(65535)
+    assert zone.query(zone.zone, "SOA").rcode() == dns.rcode.NOERROR
