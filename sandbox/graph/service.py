@@ -261,8 +261,15 @@ ROUTES: tuple[Route, ...] = (
 )
 
 
+# Graph treats empty path segments as absent: clients reach it with "/v1.0//servicePrincipals"
+# (manicminer/hamilton #223), and msgraph-sdk 1.65 sends "/v1.0//organization" by default (its
+# httpx base URL ends with "/" and its URL templates start with "/").
+_EMPTY_SEGMENTS = re.compile(r"/{2,}")
+
+
 def match_route(method: str, path: str) -> tuple[Route, dict[str, str]]:
     """The route for a request, or Graph's 400 (unknown segment) / 405 (wrong verb)."""
+    path = _EMPTY_SEGMENTS.sub("/", path)
     try:
         return find(ROUTES, method, path)
     except WrongMethodError:
