@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from provisioning.doctor import Doctor, Finding, Verdict
 from provisioning.identity.scopes import Purpose
@@ -25,7 +26,7 @@ def product(sb: Harness, tmp_path: Path) -> Iterator[Product]:
     installed.close()
 
 
-def _doctor(product: Product, tenant: SeededTenant, **dns: str) -> Doctor:
+def _doctor(product: Product, tenant: SeededTenant, **dns: object) -> Doctor:
     s = product.runtime.settings
     return Doctor(
         tenant.id,
@@ -59,7 +60,7 @@ async def test_a_wrong_tsig_key_is_different(sb: Harness, product: Product) -> N
     tenant = sb.make_tenant(users=2)
     product.onboard(tenant)
     wrong = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2Nzg="
-    findings = _by_check(await _doctor(product, tenant, tsig_secret=wrong).run())
+    findings = _by_check(await _doctor(product, tenant, tsig_secret=SecretStr(wrong)).run())
     assert findings["provider_dns.tsig_key"].verdict == Verdict.DIFFERENT
     assert "refused" in findings["provider_dns.tsig_key"].detail
 

@@ -43,11 +43,12 @@ def _message(body: Any, fallback: str) -> tuple[str, str]:
 
 
 def json_field(item: dict[str, Any], name: str, default: Any = None) -> Any:
-    """A field in either casing an API has been seen to use (``lineUri`` / ``LineUri``)."""
+    """A field in whatever casing the API used (``lineUri``, ``LineUri``, ``LineURI``)."""
     for key in (name, name[:1].upper() + name[1:], name[:1].lower() + name[1:]):
         if key in item:
             return item[key]
-    return default
+    wanted = name.lower()
+    return next((v for k, v in item.items() if k.lower() == wanted), default)
 
 
 def error_from_response(service: str, response: httpx.Response) -> ServiceError:

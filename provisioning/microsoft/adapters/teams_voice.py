@@ -223,43 +223,52 @@ class TeamsVoiceConfig:
                 return
             raise as_kind(exc, ErrorKind.IN_USE) from exc
 
-    async def usages(self) -> list[str]:
-        """``Get-CsOnlinePstnUsage``: the Global list."""
+    async def _global_usages(self) -> tuple[list[str], dict[str, Any]]:
+        """The Global usage list and the instance it came in (whose ``Key`` a write needs)."""
         body = await self._api.json("GET", f"{_CONFIG}/OnlinePstnUsages")
         instances = body if isinstance(body, list) else [body]
         glob: dict[str, Any] = next(
             (
                 i
                 for i in instances
-                if str(json_field(i, "Identity", "")) in ("Global", "Tag:Global")
+                if isinstance(i, dict)
+                and str(json_field(i, "Identity", "")) in ("Global", "Tag:Global")
             ),
             {},
         )
-        return list(json_field(glob, "Usage", []))
+        return list(json_field(glob, "Usage", []) or []), glob
 
-    async def _write_usages(self, usages: list[str]) -> None:
+    async def usages(self) -> list[str]:
+        """``Get-CsOnlinePstnUsage``: the Global list."""
+        return (await self._global_usages())[0]
+
+    async def _write_usages(self, usages: list[str], instance: dict[str, Any]) -> None:
+        body: dict[str, Any] = {"Usage": usages}
+        for envelope in ("Identity", "Key"):
+            if json_field(instance, envelope) is not None:
+                body[envelope] = json_field(instance, envelope)
         await self._api.request(
-            "PUT", f"{_CONFIG}/OnlinePstnUsages/configuration/Global", json={"Usage": usages}
+            "PUT", f"{_CONFIG}/OnlinePstnUsages/configuration/Global", json=body
         )
 
     async def add_usage(self, usage: str) -> bool:
         """``Set-CsOnlinePstnUsage -Usage @{Add=…}``. The API only replaces the whole list, so
         the list is read and written back with ours added (the race with another writer lives
         here); whatever needs the usage next is refused by Teams if it did not stick."""
-        seen = await self.usages()
+        seen, instance = await self._global_usages()
         if usage in seen:
             return False
-        await self._write_usages([*seen, usage])
+        await self._write_usages([*seen, usage], instance)
         return True
 
     async def remove_usage(self, usage: str) -> None:
         """``Set-CsOnlinePstnUsage -Usage @{Remove=…}`` (IN_USE while a policy or route has it)."""
         for _ in range(_USAGE_WRITE_TRIES):
-            seen = await self.usages()
+            seen, instance = await self._global_usages()
             if usage not in seen:
                 return
             try:
-                await self._write_usages([u for u in seen if u != usage])
+                await self._write_usages([u for u in seen if u != usage], instance)
             except ServiceError as exc:
                 if not (refused(exc) or exc.status == 409):
                     raise
