@@ -70,7 +70,8 @@ async def test_provisioning_and_removal_wait_out_microsoft_s_delays(
         assert removal.status == RunStatus.SUCCEEDED, (removal.error, removal.hint)
         reasons = " | ".join(_wait_reasons(product, removal.id))
         assert "Removing phone numbers from 2 user(s)" in reasons
-        clock.advance(31)  # the unassigned grants apply
+        # A queued unassignment frees the policy only once applied (F7): removal waited.
+        assert "Waiting for the voice routing policy to be unassigned" in reasons
         voice = sb.state(tenant)["voice"]
         assert not set(enabled) & set(voice["users"])
         assert facts(sb, tenant) == before
