@@ -18,6 +18,7 @@ from sandbox.catalog.roles import role
 from sandbox.directory.model import LicenceGrant, User, new_guid
 from sandbox.directory.store import Directory
 from sandbox.directory.tenant import Tenant
+from sandbox.knobs import TenantKnobs
 from sandbox.voice.seeding import OtherProvider, seed_other_provider, seed_resource_accounts
 
 _FIRST = (
@@ -154,6 +155,9 @@ class TenantSpec:
     resource_accounts: int = 0
     # Whether users in the recycle bin keep their UPN from new users (see Tenant).
     deleted_upns_reserved: bool = False
+    # Tenant knobs from the start (Microsoft's delays, the Teams admin API's modes), as
+    # PATCH /_sandbox/tenants/{id}/knobs takes them.
+    knobs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TenantSpec:
@@ -170,6 +174,7 @@ class TenantSpec:
             OtherProvider.from_json(spec.other_provider)
         if not isinstance(spec.deleted_upns_reserved, bool):
             raise ValueError("deleted_upns_reserved must be true or false")
+        TenantKnobs().update(spec.knobs)  # the same validation as the control API's
         if not isinstance(spec.resource_accounts, int) or not 0 <= spec.resource_accounts <= 100:
             raise ValueError("resource_accounts must be a whole number from 0 to 100")
         if not isinstance(spec.users, int) or not 0 <= spec.users <= 1_000_000:
@@ -201,8 +206,14 @@ class TenantSpec:
         return f"{prefix}.onmicrosoft.com"
 
 
+# A seeded tenant has existed for a while: its users, licences and voice setup are settled, so
+# knobs such as consistency_seconds or grant_delay_seconds delay only what happens from now on.
+SETTLED_SECONDS = 30 * 86400.0
+
+
 def seed_tenant(directory: Directory, spec: TenantSpec, now: float) -> Tenant:
     """Create the tenant described by ``spec`` and add it to ``directory``."""
+    now -= SETTLED_SECONDS
     # Same spec, same ids; tenants that share a seed still get different GUIDs.
     rng = random.Random(f"{spec.initial_domain}/{spec.seed}")
     tenant_id = (
@@ -212,6 +223,7 @@ def seed_tenant(directory: Directory, spec: TenantSpec, now: float) -> Tenant:
     )
     tenant = Tenant(tenant_id, spec.name, spec.initial_domain, now, spec.country)
     tenant.deleted_upns_reserved = spec.deleted_upns_reserved
+    tenant.knobs.update(spec.knobs)
     domain = tenant.initial_domain.name
     grants: dict[str, LicenceGrant] = {}
     consumed: dict[str, int] = {}

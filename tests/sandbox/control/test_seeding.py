@@ -201,3 +201,25 @@ def test_roles_can_be_changed_for_a_user(sb: Harness) -> None:
         ).status_code
         == 400
     )
+
+
+def test_a_tenant_can_be_seeded_with_microsoft_s_delays(sb: Harness) -> None:
+    """``knobs`` in the spec are the tenant's knobs from the start, validated as by PATCH."""
+    tenant = sb.make_tenant(users=2, knobs={"activation_seconds": 45, "grant_delay_seconds": 30})
+    knobs = sb.state(tenant)["knobs"]
+    assert (knobs["activation_seconds"], knobs["grant_delay_seconds"]) == (45, 30)
+    refused = sb.control.post("/tenants", json={"name": "Bad", "knobs": {"nonsense": 1}})
+    assert refused.status_code == 400
+    assert "nonsense" in refused.text
+
+
+def test_the_demo_tenant_runs_with_microsoft_s_delays(sb: Harness) -> None:
+    """F7: the demo shows the waits an admin meets (activation, replication, grants, numbers)."""
+    tenants = sb.control.get("/tenants").json()
+    tenants = tenants.get("tenants", tenants) if isinstance(tenants, dict) else tenants
+    contoso = next(t for t in tenants if t["initialDomain"] == "contoso.onmicrosoft.com")
+    knobs = sb.control.get(f"/tenants/{contoso['id']}/state").json()["knobs"]
+    assert knobs["activation_seconds"] > 0
+    assert knobs["consistency_seconds"] > 0
+    assert knobs["grant_delay_seconds"] > 0
+    assert knobs["number_operation_seconds"] > 0
