@@ -384,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ZONE=HOST:PORT,...",
-        help="authoritative DNS servers of a zone, for domain verification",
+        help="authoritative DNS servers of a zone, for domain verification (wins over the "
+        "built-in servers, the provider zone included)",
     )
     sandbox.set_defaults(func=_sandbox)
 
