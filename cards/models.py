@@ -1,0 +1,113 @@
+"""The small view models cards are made from: plain data the bot fills, with words an admin
+reads already in them (cards add no knowledge of their own about runs or tenants)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Style = Literal["default", "positive", "destructive"]
+CheckStatus = Literal["pass", "warn", "fail"]
+StepStatus = Literal["pending", "running", "waiting", "done", "failed"]
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: an ``Action.Execute`` with ``verb`` (and an ``Action.Submit`` fallback for
+    clients without Universal Actions, carrying the same verb and data)."""
+
+    title: str
+    verb: str
+    data: dict[str, str] = field(default_factory=dict)
+    style: Style = "default"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A button that opens a page (``Action.OpenUrl``): the sign-ins."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One line of the readiness checklist."""
+
+    title: str
+    status: CheckStatus
+    detail: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class StepLine:
+    """One line of a progress card."""
+
+    title: str
+    status: StepStatus
+    # What it is waiting for, what it said when done, or the system's text when it failed.
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short card: a title, some text, maybe facts and buttons (welcome, refusals, help,
+    milestones, answers to commands)."""
+
+    title: str
+    text: str = ""
+    facts: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button | Link, ...] = ()
+    tone: Literal["info", "good", "warning", "attention"] = "info"
+
+
+@dataclass(frozen=True)
+class WizardView:
+    """The ``connect`` wizard: SPEC's four steps on one card, showing where the tenant is."""
+
+    tenant_name: str
+    # 1: sign in (Graph), 2: readiness, 3: sign in (Teams admin), 4: integrate; 5: under way /
+    # done (the progress card takes over).
+    current_step: int
+    advice: str  # use a dedicated service account
+    graph_signed_in_as: str | None = None
+    graph_sign_in: Link | None = None
+    checks: tuple[CheckLine, ...] = ()
+    check_again: Button | None = None
+    teams_signed_in_as: str | None = None
+    teams_sign_in: Link | None = None
+    integrate: Button | None = None
+    # Why the next step cannot be taken yet (a blocking check, a missing role…).
+    blocked: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressView:
+    """One run, as its card shows it while it goes and once it has ended."""
+
+    title: str  # "Integration of Contoso" / "Removal from Contoso"
+    status: Literal["pending", "running", "waiting", "succeeded", "failed", "cancelled"]
+    status_text: str  # e.g. "Waiting for DNS (3 min so far)"
+    steps: tuple[StepLine, ...]
+    elapsed: str
+    milestone: str = ""
+    # When it failed: the system's own words, what they mean, what to do.
+    error: str = ""
+    hint: str = ""
+    # When it ended: what was created or removed, what was left and why.
+    summary: tuple[str, ...] = ()
+    buttons: tuple[Button | Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemovalWarningView:
+    """``remove``: what will be deleted, that it cannot be undone, and the typed confirmation."""
+
+    tenant_name: str
+    initial_domain: str  # what the admin must type to confirm
+    deleting: tuple[str, ...]  # each object, in words
+    confirm: Button  # its data gets the typed text under ``input_id``
+    cancel: Button
+    input_id: str = "confirmation"
+    error: str = ""  # when the typed text did not match
