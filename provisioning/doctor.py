@@ -28,11 +28,10 @@ from provisioning.identity.settings import IdentitySettings
 from provisioning.identity.tokens import MsalTokens
 from provisioning.microsoft.adapters.http import JsonApi, json_field
 from provisioning.microsoft.adapters.tls import verify_for
-from provisioning.microsoft.catalog import GLOBAL_ADMINISTRATOR
 from provisioning.microsoft.errors import GRAPH, TEAMS_ADMIN, ErrorKind, ServiceError
 from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
 from provisioning.ports_factory import probe_adapter, zone_adapter
-from provisioning.readiness import ROLE_GROUPS
+from provisioning.readiness import missing_roles
 from storage.vault import TokenVault
 
 
@@ -182,7 +181,7 @@ class Doctor:
             )
         held = {str(r["roleTemplateId"]) for r in roles}
         names = ", ".join(sorted(str(r.get("displayName") or r["roleTemplateId"]) for r in roles))
-        if GLOBAL_ADMINISTRATOR in held or all(held & set(g) for _, g in ROLE_GROUPS):
+        if not missing_roles(held):
             return f"holds {names}"
         raise _Different(f"holds {names or 'no directory role'}: not enough to provision")
 

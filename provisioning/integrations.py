@@ -28,7 +28,7 @@ from provisioning.microsoft.settings import ProviderDnsSettings
 from provisioning.naming import Names, sbc_domain
 from provisioning.params import IntegrationParams, RemovalParams
 from provisioning.preflight import name_clashes
-from provisioning.readiness import Check, Status, blocking, evaluate, observe
+from provisioning.readiness import Check, Status, blocking, evaluate, missing_roles, observe
 from provisioning.settings import ProvisioningSettings
 from provisioning.tenants import TenantStore
 from storage.audit import AuditLog
@@ -37,6 +37,7 @@ from storage.tenants import TenantState
 from storage.vault import TokenVault
 
 __all__ = [
+    "AdminCheck",
     "CancelResult",
     "Check",
     "DeliveryFailed",
@@ -83,8 +84,19 @@ class TenantView:
     sbc_domain: str | None
     region: str | None
     signed_in: tuple[str, ...]  # purposes with stored credentials
+    signed_in_as: dict[str, str]  # purpose -> the account that signed in last
     active_run: str | None
     last_run: str | None
+
+
+@dataclass(frozen=True)
+class AdminCheck:
+    """Whether a user may change the integration of their tenant, and what they hold."""
+
+    is_admin: bool
+    roles: tuple[str, ...]
+    # Why nobody can tell yet (no sign-in stored to read roles with), if so.
+    unknown: str = ""
 
 
 @dataclass(frozen=True)
@@ -135,6 +147,13 @@ class Integrations:
             if record is None:
                 return None
             active = self._store.active_run(tenant_id)
+            purposes = tuple(self._vault.purposes(tenant_id))
+            who: dict[str, str] = {}
+            for event in self._audit.of_tenant(tenant_id, limit=200):
+                if event.action == "sign_in_completed":
+                    purpose = json.loads(event.detail).get("purpose", "")
+                    if purpose in purposes:
+                        who.setdefault(purpose, event.actor)
             return TenantView(
                 tenant_id=record.id,
                 display_name=record.display_name,
@@ -142,12 +161,48 @@ class Integrations:
                 state=record.state,
                 sbc_domain=record.sbc_domain,
                 region=record.region,
-                signed_in=tuple(self._vault.purposes(tenant_id)),
+                signed_in=purposes,
+                signed_in_as=who,
                 active_run=active.id if active else None,
                 last_run=record.last_run_id,
             )
 
         return await asyncio.to_thread(read)
+
+    async def admin_check(self, tenant_id: str, user_object_id: str) -> AdminCheck:
+        """Whether the user holds roles that may integrate or remove (read with the stored
+        Graph sign-in of the tenant)."""
+        purposes = await asyncio.to_thread(self._vault.purposes, tenant_id)
+        if Purpose.GRAPH.value not in purposes:
+            return AdminCheck(False, (), "nobody of this organization has signed in yet")
+        async with self._ports.open(tenant_id) as ports:
+            roles = await ports.directory.roles_of(user_object_id)
+        names = tuple(sorted(r.name or r.template_id for r in roles))
+        return AdminCheck(not missing_roles({r.template_id for r in roles}), names)
+
+    async def integration_objects(self, tenant_id: str) -> list[str]:
+        """What a removal would delete in the tenant and the provider's zone, in words."""
+        words = {
+            "dns_records": "the DNS record {key} in the provider's zone",
+            "domain": "the domain {key}",
+            "user": "the gateway user {key}",
+            "licence": "its licence ({key})",
+            "dial_plan": "the dial plan {key}",
+            "pstn_usage": "the PSTN usage {key} (from the tenant's usage list)",
+            "routing_policy": "the voice routing policy {key} (from every user holding it)",
+            "gateway": "the PSTN gateway {key}",
+            "voice_route": "the voice route {key}",
+        }
+        entries = await asyncio.to_thread(self._store.ledger, tenant_id)
+        out = []
+        for entry in entries:
+            if entry.status == "removed" or entry.kind not in words:
+                continue
+            key = entry.key.split("|")[0] if entry.kind in ("dns_records", "licence") else entry.key
+            line = words[entry.kind].format(key=key)
+            if line not in out:
+                out.append(line)
+        return out
 
     def sbc_domain_for(self, initial_domain: str, region: str | None = None) -> str:
         """The SBC domain a tenant gets in ``region``."""

@@ -49,6 +49,13 @@ ROLE_GROUPS: tuple[tuple[str, dict[str, str]], ...] = (
 )
 
 
+def missing_roles(held: set[str]) -> list[str]:
+    """Which of the needed role groups ``held`` (role template ids) lacks, in words."""
+    if GLOBAL_ADMINISTRATOR in held:
+        return []
+    return [" or ".join(group.values()) for _, group in ROLE_GROUPS if not held & set(group)]
+
+
 class Status(StrEnum):
     """The verdict of one check."""
 
@@ -97,11 +104,8 @@ def _roles(obs: Observations) -> Check:
             obs.errors.get("roles", "unknown"),
             "Sign in again, then re-run the check.",
         )
-    held = {r.template_id for r in obs.roles}
     names = ", ".join(sorted(r.name for r in obs.roles)) or "no admin role"
-    if GLOBAL_ADMINISTRATOR in held:
-        return Check("roles", title, Status.PASS, f"Holds {names}.")
-    missing = [" or ".join(group.values()) for _, group in ROLE_GROUPS if not held & set(group)]
+    missing = missing_roles({r.template_id for r in obs.roles})
     if not missing:
         return Check("roles", title, Status.PASS, f"Holds {names}.")
     return Check(

@@ -1,5 +1,6 @@
 """Every table, imported together so the metadata is complete (migrations, tests)."""
 
+from storage.conversations import CardRecord, ConversationRecord
 from storage.credentials import CredentialRecord
 from storage.events import AuditEvent, ProgressEvent
 from storage.ledger import LedgerEntry
@@ -10,6 +11,8 @@ from storage.tenants import TenantRecord
 
 __all__ = [
     "AuditEvent",
+    "CardRecord",
+    "ConversationRecord",
     "CredentialRecord",
     "LedgerEntry",
     "NotificationRecord",

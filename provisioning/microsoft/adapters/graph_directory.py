@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from provisioning.microsoft.adapters.http import JsonApi
 from provisioning.microsoft.ports.directory import DirectoryRole, Organization, SubscribedSku
 
@@ -24,7 +26,14 @@ class GraphDirectory:
 
     async def my_roles(self) -> list[DirectoryRole]:
         """Active directory roles of the signed-in account (entries without a template skipped)."""
-        members = await self._api.pages("/me/transitiveMemberOf")
+        return self._roles(await self._api.pages("/me/transitiveMemberOf"))
+
+    async def roles_of(self, user_id: str) -> list[DirectoryRole]:
+        """Active directory roles of a user of the tenant."""
+        return self._roles(await self._api.pages(f"/users/{user_id}/transitiveMemberOf"))
+
+    @staticmethod
+    def _roles(members: list[Any]) -> list[DirectoryRole]:
         return [
             DirectoryRole(str(m["roleTemplateId"]), str(m.get("displayName") or ""))
             for m in members

@@ -52,6 +52,11 @@ class FakeDirectory:
         self.w.hit("subscribed_skus")
         return list(self.w.skus.values())
 
+    async def roles_of(self, user_id: str) -> list[DirectoryRole]:
+        """A user's roles (the fake's admins hold the signed-in account's)."""
+        self.w.hit("roles_of")
+        return list(self.w.roles) if user_id in self.w.admins else []
+
     async def count_users_with_plan(self, service_plan_id: str) -> int:
         """Users with a plan."""
         self.w.hit("count_users_with_plan")

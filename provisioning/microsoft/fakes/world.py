@@ -81,6 +81,8 @@ class FakeMicrosoft:
             )
         }
     )
+    # Object ids of users who hold ``roles`` (the signed-in account's).
+    admins: set[str] = field(default_factory=lambda: {"admin-oid"})
     domains: dict[str, bool] = field(default_factory=dict)  # name -> verified
     domain_codes: dict[str, str] = field(default_factory=dict)
     users: dict[str, FakeUser] = field(default_factory=dict)

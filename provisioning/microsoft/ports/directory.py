@@ -55,6 +55,10 @@ class DirectoryPort(Protocol):
         """The tenant's subscriptions."""
         ...
 
+    async def roles_of(self, user_id: str) -> list[DirectoryRole]:
+        """Directory roles of any user of the tenant (by object id)."""
+        ...
+
     async def count_users_with_plan(self, service_plan_id: str) -> int:
         """Users with ``service_plan_id`` enabled in ``assignedPlans`` (so E5 counts)."""
         ...

@@ -1,0 +1,43 @@
+"""The bot's settings, by the Bot Framework's names (``MicrosoftAppId``…, the
+``ToBotFromChannel…`` / ``ToChannelFromBot…`` set): against the sandbox only these change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BOT_FRAMEWORK = "https://api.botframework.com"
+
+
+class BotSettings(BaseSettings):
+    """How the bot is registered, how it checks what Teams sends, where it listens."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", populate_by_name=True, case_sensitive=False
+    )
+
+    app_id: str = Field("", alias="MicrosoftAppId")
+    app_password: SecretStr = Field(SecretStr(""), alias="MicrosoftAppPassword")
+    app_type: str = Field("MultiTenant", alias="MicrosoftAppType")
+    app_tenant_id: str = Field("", alias="MicrosoftAppTenantId")
+    # Where outbound tokens come from (production: the botframework.com tenant).
+    to_channel_login_url: str = Field(
+        "https://login.microsoftonline.com/botframework.com", alias="ToChannelFromBotLoginUrl"
+    )
+    to_channel_scope: str = Field(BOT_FRAMEWORK, alias="ToChannelFromBotOAuthScope")
+    # What inbound tokens must carry and where their signing keys are.
+    token_issuer: str = Field(BOT_FRAMEWORK, alias="ToBotFromChannelTokenIssuer")
+    openid_metadata_url: str = Field(
+        "https://login.botframework.com/v1/.well-known/openidconfiguration",
+        alias="ToBotFromChannelOpenIdMetadataUrl",
+    )
+    # Certificate authorities to trust for the tokens (the sandbox's CA, locally).
+    ca_bundle: Path | None = Field(None, alias="CA_BUNDLE")
+    # Where the bot listens, and how browsers reach its sign-in pages.
+    host: str = Field("127.0.0.1", alias="BOT_HOST")
+    port: int = Field(3978, alias="BOT_PORT")
+    public_url: str = Field("http://localhost:3978", alias="BOT_PUBLIC_URL")
+    # How long an admin check holds before roles are read again.
+    admin_cache_seconds: float = Field(300.0, alias="ADMIN_CACHE_SECONDS")

@@ -1,0 +1,383 @@
+"""The Teams surface: the one module that knows botbuilder (DESIGN.md), so a move to the
+Microsoft 365 Agents SDK stays a one-module change.
+
+It owns what botbuilder 4.17.1 gets wrong (research/botbuilder-with-the-sandbox.md): a
+credentials factory that builds MSAL with the configured authority and CA bundle and keeps one
+token cache; an ``/api/messages`` handler of its own that answers 401 to every bad token and 200
+with the card to every good invoke; backoff on 429 with ``Retry-After`` for everything sent; the
+tenant read from ``channelData.tenant.id``. Messages are acknowledged at once and handled in the
+background, in order per conversation; button presses are answered inline with a card.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import msal
+from aiohttp import web
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ConversationReference,
+)
+from botframework.connector.auth import (
+    MicrosoftAppCredentials,
+    PasswordServiceClientCredentialFactory,
+)
+from msrest.exceptions import HttpOperationError
+
+from bot.settings import BotSettings
+from bot.turns import Answer, Person, Turn
+
+_log = logging.getLogger(__name__)
+CARD = "application/vnd.microsoft.card.adaptive"
+# Teams' answer to a bot over its limits, and its other "try again" statuses (rate-limit.md).
+_RETRY_STATUSES = frozenset({412, 429, 502, 503, 504})
+_MAX_SEND_ATTEMPTS = 6
+
+OnTurn = Callable[[Turn], Awaitable[Answer]]
+OnSent = Callable[[Turn, str, str], Awaitable[None]]
+
+
+class SendFailed(Exception):  # noqa: N818 - the channel's verdict on one send
+    """Teams refused what the bot sent: ``gone`` when it never will take it (app removed)."""
+
+    def __init__(self, status: int, reason: str, retry_after: float | None, gone: bool) -> None:
+        super().__init__(f"{status}: {reason}")
+        self.status = status
+        self.reason = reason
+        self.retry_after = retry_after
+        self.gone = gone
+
+
+# botbuilder ships no type hints: its classes are Any to mypy.
+class _AppCredentials(MicrosoftAppCredentials):  # type: ignore[misc]
+    """botbuilder's app-password credentials with the MSAL application it should have built:
+    the configured authority (never discovered: a non-Microsoft host fails discovery) and an
+    HTTP client trusting the configured CAs. botbuilder uses ``self.app`` when it is set."""
+
+    def __init__(
+        self, app_id: str, password: str, authority: str, scope: str, http: httpx.Client
+    ) -> None:
+        tenant = authority.rstrip("/").rsplit("/", 1)[-1]
+        super().__init__(app_id, password, channel_auth_tenant=tenant, oauth_scope=scope)
+        self.oauth_endpoint = authority.rstrip("/")
+        self.app = msal.ConfidentialClientApplication(
+            app_id,
+            client_credential=password,
+            authority=self.oauth_endpoint,
+            instance_discovery=False,
+            azure_region=False,
+            http_client=http,
+        )
+
+
+class _CredentialsFactory(PasswordServiceClientCredentialFactory):  # type: ignore[misc]
+    """One credentials object (one token cache) per authority and scope."""
+
+    def __init__(self, settings: BotSettings, http: httpx.Client) -> None:
+        super().__init__(settings.app_id, settings.app_password.get_secret_value())
+        self._settings = settings
+        self._http = http
+        self._made: dict[tuple[str, str], _AppCredentials] = {}
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> Any:
+        """Credentials for ``login_endpoint`` (the configured one when botbuilder has none)."""
+        if not await self.is_valid_app_id(app_id):
+            raise PermissionError(f"Invalid app id {app_id}")
+        authority = login_endpoint or self._settings.to_channel_login_url
+        scope = oauth_scope or self._settings.to_channel_scope
+        key = (authority, scope)
+        if key not in self._made:
+            self._made[key] = _AppCredentials(
+                app_id, self._settings.app_password.get_secret_value(), authority, scope, self._http
+            )
+        return self._made[key]
+
+
+@dataclass
+class _Configuration:
+    """botbuilder reads its settings as attributes by these names."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str
+    VALIDATE_AUTHORITY: bool = False
+
+
+def _verify(settings: BotSettings) -> Any:
+    import ssl
+
+    return (
+        ssl.create_default_context(cafile=str(settings.ca_bundle)) if settings.ca_bundle else True
+    )
+
+
+def _text(activity: Activity) -> str:
+    """The message without the bot's @mention (channels) and without stray markup."""
+    text = TurnContext.remove_recipient_mention(activity) or activity.text or ""
+    return " ".join(text.replace("&nbsp;", " ").split())
+
+
+def _tenant(activity: Activity) -> str:
+    """Teams' tenant: ``channelData.tenant.id`` (botbuilder drops ``conversation.tenantId``)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    return str((tenant or {}).get("id") or "")
+
+
+def _turn(activity: Activity, kind: str) -> Turn:
+    reference = TurnContext.get_conversation_reference(activity).serialize()
+    conversation = activity.conversation
+    tenant = _tenant(activity)
+    value = activity.value if isinstance(activity.value, dict) else {}
+    verb, data = "", {}
+    if kind == "action":
+        action: dict[str, Any] = value["action"] if isinstance(value.get("action"), dict) else {}
+        data = dict(action["data"]) if isinstance(action.get("data"), dict) else {}
+        verb = str(action.get("verb") or data.get("verb") or "")
+    elif value:
+        data = dict(value)  # an Action.Submit fallback: a message carrying the button's data
+        verb = str(data.get("verb") or "")
+        kind = "action" if verb else kind
+    sender = activity.from_property
+    return Turn(
+        kind=kind,  # type: ignore[arg-type]
+        tenant_id=tenant,
+        conversation_key=f"{tenant}|{conversation.id}",
+        conversation_kind=str(conversation.conversation_type or "personal"),
+        reference=reference,
+        user=Person(
+            str(sender.id or "") if sender else "",
+            str(getattr(sender, "aad_object_id", None) or "") if sender else "",
+            str(sender.name or "") if sender else "",
+        ),
+        text=_text(activity) if activity.type == ActivityTypes.message else "",
+        verb=verb,
+        data=data,
+        card_id=activity.reply_to_id,
+        locale=str(activity.locale or "en-US"),
+    )
+
+
+class _Handler(TeamsActivityHandler):  # type: ignore[misc]
+    """Turns Teams' activities into our turns."""
+
+    def __init__(self, surface: TeamsSurface) -> None:
+        self.surface = surface
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """A message (or an Action.Submit fallback): acknowledged now, handled in order."""
+        self.surface.enqueue(_turn(turn_context.activity, "message"))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """The app was installed: the welcome card."""
+        self.surface.enqueue(_turn(turn_context.activity, "installed"))
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """The app was removed: nothing can be sent there any more."""
+        self.surface.enqueue(_turn(turn_context.activity, "uninstalled"))
+
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: Any) -> Any:
+        """A button (Action.Execute): answered inline with the card that replaces it."""
+        from botbuilder.schema import AdaptiveCardInvokeResponse
+
+        turn = _turn(turn_context.activity, "action")
+        answer = await self.surface.answer(turn)
+        for card in answer.cards:
+            self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
+        if answer.replace is None:
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type="application/vnd.microsoft.activity.message", value="OK"
+            )
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=answer.replace)
+
+
+class TeamsSurface:
+    """Receives Teams' activities, and sends and updates the bot's messages."""
+
+    def __init__(self, settings: BotSettings, on_turn: OnTurn, on_sent: OnSent) -> None:
+        self._settings = settings
+        self._on_turn = on_turn
+        self._on_sent = on_sent
+        self._http = httpx.Client(verify=_verify(settings), timeout=30)
+        self._authentication = ConfigurationBotFrameworkAuthentication(
+            _Configuration(
+                APP_ID=settings.app_id,
+                APP_PASSWORD=settings.app_password.get_secret_value(),
+                APP_TYPE=settings.app_type,
+                APP_TENANTID=settings.app_tenant_id,
+                TO_CHANNEL_FROM_BOT_LOGIN_URL=settings.to_channel_login_url,
+                TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=settings.to_channel_scope,
+                TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=settings.token_issuer,
+                TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url,
+            ),
+            credentials_factory=_CredentialsFactory(settings, self._http),
+        )
+        self._adapter = CloudAdapter(self._authentication)
+        self._adapter.on_turn_error = self._turn_error
+        self._handler = _Handler(self)
+        self._queues: dict[str, asyncio.Queue[Turn]] = {}
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._rng = random.Random()
+
+    # ------------------------------------------------------------------------ inbound
+
+    async def messages(self, request: web.Request) -> web.Response:
+        """``POST /api/messages``: 401 for any token that is not the channel's, 400 for what is
+        not an activity, 200 (with the card for a button) for everything else."""
+        if request.content_type != "application/json":
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.json_response({"error": "the body is not JSON"}, status=400)
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
+            return web.json_response({"error": "the body is not an activity"}, status=400)
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # msrest raises many kinds on odd shapes
+            return web.json_response({"error": "the body is not an activity"}, status=400)
+        header = request.headers.get("Authorization", "")
+        try:
+            # botbuilder fetches signing keys with blocking calls: off the event loop.
+            auth = await asyncio.to_thread(
+                asyncio.run, self._authentication.authenticate_request(activity, header)
+            )
+        except Exception as exc:
+            _log.info("refused an activity: %s", type(exc).__name__)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        if not activity.conversation or not activity.conversation.id or not activity.service_url:
+            return web.json_response({"error": "the activity has no conversation"}, status=400)
+        try:
+            invoke = await self._adapter.process_activity(auth, activity, self._handler.on_turn)
+        except Exception:
+            _log.exception("an activity could not be handled")
+            return web.json_response({"error": "the activity could not be handled"}, status=400)
+        if invoke is not None:
+            body = invoke.body
+            serialized = body.serialize() if hasattr(body, "serialize") else body
+            return web.json_response(serialized, status=invoke.status)
+        return web.Response(status=200)
+
+    async def _turn_error(self, turn_context: TurnContext, error: Exception) -> None:
+        _log.error("turn failed", exc_info=error)
+
+    def enqueue(self, turn: Turn) -> None:
+        """Handle ``turn`` after the ones of its conversation already waiting."""
+        queue = self._queues.setdefault(turn.conversation_key, asyncio.Queue())
+        queue.put_nowait(turn)
+        worker = self._workers.get(turn.conversation_key)
+        if worker is None or worker.done():
+            self._workers[turn.conversation_key] = asyncio.create_task(
+                self._drain(turn.conversation_key)
+            )
+
+    async def _drain(self, key: str) -> None:
+        queue = self._queues[key]
+        while not queue.empty():
+            turn = queue.get_nowait()
+            try:
+                answer = await self.answer(turn)
+                for card in answer.cards:
+                    await self.send_and_remember(turn, card, answer)
+            except Exception:
+                _log.exception("handling a %s turn failed", turn.kind)
+
+    async def answer(self, turn: Turn) -> Answer:
+        """What the logic says to ``turn``."""
+        return await self._on_turn(turn)
+
+    def spawn(self, coroutine: Awaitable[None]) -> None:
+        """Run in the background (kept referenced until done)."""
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def send_and_remember(self, turn: Turn, card: dict[str, Any], answer: Answer) -> None:
+        """Send one card of ``answer``; tell the logic its id if it asked to remember it."""
+        activity_id = await self.send(turn.reference, card)
+        index = answer.cards.index(card)
+        for subject, position in answer.remember:
+            if position == index:
+                await self._on_sent(turn, subject, activity_id)
+
+    async def close(self) -> None:
+        """Wait for background work, then release the HTTP client."""
+        pending = [*self._workers.values(), *self._tasks]
+        await asyncio.gather(*pending, return_exceptions=True)
+        self._http.close()
+
+    # ----------------------------------------------------------------------- outbound
+
+    async def send(self, reference: dict[str, Any], card: dict[str, Any]) -> str:
+        """Post a card to a conversation; its activity id."""
+        sent: dict[str, str] = {}
+
+        async def callback(context: TurnContext) -> None:
+            response = await context.send_activity(
+                MessageFactory.attachment(CardFactory.adaptive_card(card))
+            )
+            sent["id"] = str(response.id if response else "")
+
+        await self._proactive(reference, callback)
+        return sent.get("id", "")
+
+    async def update(
+        self, reference: dict[str, Any], activity_id: str, card: dict[str, Any]
+    ) -> None:
+        """Replace a card the bot sent earlier, for everyone in the conversation."""
+
+        async def callback(context: TurnContext) -> None:
+            activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            activity.id = activity_id
+            await context.update_activity(activity)
+
+        await self._proactive(reference, callback)
+
+    async def _proactive(
+        self, reference: dict[str, Any], callback: Callable[[TurnContext], Awaitable[None]]
+    ) -> None:
+        ref = ConversationReference().deserialize(reference)
+        for attempt in range(1, _MAX_SEND_ATTEMPTS + 1):
+            try:
+                await self._adapter.continue_conversation(ref, callback, self._settings.app_id)
+                return
+            except HttpOperationError as exc:
+                failure = _failure(exc)
+                if failure.status not in _RETRY_STATUSES or attempt == _MAX_SEND_ATTEMPTS:
+                    raise failure from exc
+                delay = failure.retry_after or min(30.0, 0.5 * 2**attempt)
+                await asyncio.sleep(delay * self._rng.uniform(1.0, 1.2))
+
+
+def _failure(exc: HttpOperationError) -> SendFailed:
+    response = getattr(exc, "response", None)
+    status = int(getattr(response, "status_code", 0) or 0)
+    headers = getattr(response, "headers", {}) or {}
+    retry_after: float | None = None
+    raw = headers.get("Retry-After")
+    try:
+        retry_after = float(raw) if raw else None
+    except (TypeError, ValueError):
+        retry_after = None
+    text = str(getattr(response, "text", "") or exc)[:300]
+    gone = status in (403, 404) and ("MessageWritesBlocked" in text or status == 404)
+    return SendFailed(status, text, retry_after, gone or status == 403)

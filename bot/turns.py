@@ -1,0 +1,46 @@
+"""What the bot's logic sees of a turn, and what it answers: plain data, so that nothing but the
+one botbuilder module (``bot/teams.py``) knows the SDK."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal["message", "action", "installed", "uninstalled", "other"]
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who acted: their Teams id, their Entra object id and name."""
+
+    id: str
+    aad_object_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One activity from Teams, as the logic needs it."""
+
+    kind: Kind
+    tenant_id: str
+    conversation_key: str  # ``<tenant>|<conversation id>``, the engine's subscriber
+    conversation_kind: str  # personal | channel | groupChat
+    reference: dict[str, Any]  # the conversation reference, to answer later
+    user: Person
+    text: str = ""  # the message, the bot's @mention removed
+    verb: str = ""  # the button pressed (Action.Execute or its Action.Submit fallback)
+    data: dict[str, Any] = field(default_factory=dict)  # the button's data and the inputs
+    card_id: str | None = None  # the activity id of the card a button was pressed on
+    locale: str = "en-US"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot says back: new cards in the conversation, and for a button press the card
+    that replaces the pressed one (for the presser at once)."""
+
+    cards: tuple[dict[str, Any], ...] = ()
+    replace: dict[str, Any] | None = None
+    # Cards sent by this answer that must be remembered (``subject`` → index in ``cards``).
+    remember: tuple[tuple[str, int], ...] = ()
