@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import ipaddress
 import logging
+import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
@@ -313,6 +314,60 @@ def _runner(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.server import build_bot
+    from bot.settings import BotSettings
+    from storage.database import schema_is_current
+    from storage.keys import load_key
+
+    _logging(args.verbose)
+    settings = _settings_or_exit()
+    runtime = build_runtime(settings)
+    if not schema_is_current(runtime.engine):
+        print("The database schema is not current: run `python app.py migrate`.", file=sys.stderr)
+        return 2
+    bot_settings = BotSettings()
+    s = settings.storage
+    key = load_key(
+        s.token_vault_key.get_secret_value() if s.token_vault_key else None,
+        s.token_vault_key_file,
+    )
+    runner = runtime.runner() if args.with_runner else None
+    bot = build_bot(
+        bot_settings,
+        runtime.integrations,
+        runtime.engine,
+        key,
+        settings.microsoft.authority_host,
+        notifier_owner=runner.owner if runner else f"notifier:{os.getpid()}",
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        site_runner = web.AppRunner(bot.app)
+        await site_runner.setup()
+        await web.TCPSite(site_runner, bot_settings.host, bot_settings.port).start()
+        logging.getLogger("serve").info(
+            "the bot listens on http://%s:%s", bot_settings.host, bot_settings.port
+        )
+        work = [asyncio.create_task(runner.run_forever(stop))] if runner else []
+        await stop.wait()
+        await asyncio.gather(*work)
+        # In-flight requests are answered, notifications released, leases let go.
+        await site_runner.cleanup()
+
+    try:
+        asyncio.run(main())
+    finally:
+        runtime.close()
+    return 0
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from provisioning.doctor import Doctor, exit_code
     from storage.database import schema_is_current
@@ -401,6 +456,17 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--owner", help="this runner's name in leases (default: host:pid)")
     runner.add_argument("--verbose", action="store_true", help="debug logging")
     runner.set_defaults(func=_runner)
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the bot (Teams messages, sign-in pages) and deliver its notifications",
+        description="Serves /api/messages, /auth/start, /auth/callback and /healthz on "
+        "BOT_HOST:BOT_PORT, and delivers the engine's notifications. With --with-runner it "
+        "executes runs too (one process for a small installation).",
+    )
+    serve.add_argument("--with-runner", action="store_true", help="also execute runs")
+    serve.add_argument("--verbose", action="store_true", help="debug logging")
+    serve.set_defaults(func=_serve)
 
     doctor = sub.add_parser(
         "doctor",

@@ -24,7 +24,13 @@ from storage.vault import TokenVault
 
 
 class SignInError(Exception):
-    """The sign-in did not produce usable tokens (cancelled, refused, expired, wrong tenant)."""
+    """The sign-in did not produce usable tokens (cancelled, refused, expired, wrong tenant);
+    ``binding`` says where it was started, when that is known."""
+
+    def __init__(self, reason: str, binding: SignInBinding | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.binding = binding
 
 
 @dataclass(frozen=True)
@@ -160,4 +166,4 @@ class SignIn:
             reason=reason,
             requested_by=binding.user_id,
         )
-        raise SignInError(reason)
+        raise SignInError(reason, binding)

@@ -1,0 +1,108 @@
+"""Delivers the engine's outbox: a run's card updated in place as it advances (at most once a
+second per conversation: the outbox paces progress), and a message at each milestone that
+matters (domain verified or not, the end), even hours later and after a restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import cards
+from bot.conversations import ConversationStore
+from bot.dialogue import Dialogue
+from bot.teams import SendFailed, TeamsSurface
+from bot.views import removal_summary
+from cards.models import Button, Notice
+from provisioning.integrations import DeliveryFailed, Notification, RunView
+
+
+class Notifier:
+    """``deliver`` for the engine's notification loop."""
+
+    def __init__(
+        self, dialogue: Dialogue, conversations: ConversationStore, surface: TeamsSurface
+    ) -> None:
+        self._dialogue = dialogue
+        self._conversations = conversations
+        self._surface = surface
+
+    async def deliver(self, note: Notification) -> None:
+        """Bring the conversation up to date with ``note``; DeliveryFailed tells the outbox
+        when to try again (Teams' Retry-After) or to give up (the app was removed)."""
+        key = note.subscriber
+        reference = await asyncio.to_thread(self._conversations.reference, key)
+        if reference is None:
+            raise DeliveryFailed("the app is no longer in that conversation", permanent=True)
+        run = await self._dialogue.integrations.view(note.run_id)
+        tenant = await self._dialogue.integrations.tenant(run.tenant_id)
+        name = tenant.display_name if tenant and tenant.display_name else "your organization"
+        try:
+            await self._card(key, reference, run, name)
+            message = self._milestone(note, run, name, key)
+            if message is not None:
+                await self._surface.send(reference, message)
+        except SendFailed as exc:
+            raise DeliveryFailed(
+                exc.reason, retry_after=exc.retry_after, permanent=exc.gone
+            ) from exc
+
+    async def _card(self, key: str, reference: dict[str, Any], run: RunView, name: str) -> None:
+        card = await self._dialogue.progress_card(run, name)
+        subject = f"run:{run.run_id}"
+        card_id = await asyncio.to_thread(self._conversations.card, key, subject)
+        if card_id:
+            await self._surface.update(reference, card_id, card)
+            return
+        sent = await self._surface.send(reference, card)
+        await asyncio.to_thread(self._conversations.keep_card, key, subject, sent, time.time())
+
+    def _milestone(
+        self, note: Notification, run: RunView, name: str, key: str
+    ) -> dict[str, Any] | None:
+        if note.category != "milestone":
+            return None
+        scope = {"tenant": run.tenant_id, "conversation": key, "run": run.run_id}
+        failed = note.data.get("outcome") == "failed"
+        removal = run.kind == "remove"
+        if note.name == "domain_verified" and not failed:
+            return cards.notice(
+                Notice(
+                    "Microsoft has verified the domain",
+                    f"The integration of {name} goes on by itself; the card above shows it.",
+                    tone="good",
+                )
+            )
+        if note.name == "domain_verified":
+            return cards.notice(
+                Notice(
+                    "Microsoft could not verify the domain",
+                    f"{note.data.get('error') or note.message} {note.data.get('hint') or ''}",
+                    buttons=(Button("Retry", "retry", scope, "positive"),),
+                    tone="attention",
+                )
+            )
+        if note.name == "run_succeeded":
+            if removal:
+                return cards.notice(
+                    Notice(
+                        f"{name} is disconnected",
+                        "Everything the integration created is removed, and its sign-ins are "
+                        "deleted.",
+                        facts=tuple(("", line) for line in removal_summary(run)),
+                        tone="good",
+                    )
+                )
+            return cards.notice(
+                Notice(f"{name} is connected", "Direct Routing is set up.", tone="good")
+            )
+        if note.name == "run_failed":
+            return cards.notice(
+                Notice(
+                    "The removal stopped" if removal else "The integration stopped",
+                    f"{run.error or note.message} {run.hint or ''}".strip(),
+                    buttons=(Button("Retry", "retry", scope, "positive"),),
+                    tone="attention",
+                )
+            )
+        return None

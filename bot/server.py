@@ -1,0 +1,122 @@
+"""The bot's web application: ``/api/messages`` for Teams, the sign-in pages, a health check,
+and the delivery of the engine's notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+from sqlalchemy import Engine
+
+import cards
+from bot.conversations import ConversationStore
+from bot.dialogue import Dialogue
+from bot.links import LinkSigner
+from bot.notifier import Notifier
+from bot.settings import BotSettings
+from bot.sign_in_pages import SignInPages
+from bot.teams import SendFailed, TeamsSurface
+from bot.turns import Person, Turn
+from cards.models import Button, Notice
+from provisioning.integrations import Integrations, SignedIn, SignInBinding
+
+
+@dataclass
+class Bot:
+    """The bot's parts, for the process that serves it (and for tests)."""
+
+    app: web.Application
+    surface: TeamsSurface
+    dialogue: Dialogue
+    conversations: ConversationStore
+
+
+def build_bot(
+    settings: BotSettings,
+    integrations: Integrations,
+    engine: Engine,
+    key: bytes,
+    authority: str,
+    notifier_owner: str,
+    deliver_notifications: bool = True,
+) -> Bot:
+    """Everything the bot serves, wired."""
+    conversations = ConversationStore(engine)
+    links = LinkSigner(key)
+    dialogue = Dialogue(
+        integrations, conversations, links, settings.public_url, settings.admin_cache_seconds
+    )
+    surface = TeamsSurface(settings, dialogue.on_turn, dialogue.on_sent)
+
+    async def after_sign_in(
+        signed: SignedIn | None, binding: SignInBinding | None, error: str
+    ) -> None:
+        if binding is None or not binding.conversation or not binding.tenant_id:
+            return
+        reference = await asyncio.to_thread(conversations.reference, binding.conversation)
+        if reference is None:
+            return
+        turn = Turn(
+            kind="message",
+            tenant_id=binding.tenant_id,
+            conversation_key=binding.conversation,
+            conversation_kind="personal",
+            reference=reference,
+            user=Person("", binding.user_id or "", ""),
+        )
+        with contextlib.suppress(SendFailed):
+            if error:
+                await surface.send(
+                    reference,
+                    cards.notice(
+                        Notice(
+                            "The sign-in did not work",
+                            error,
+                            buttons=(Button("Connect", "connect", dialogue.scope(turn)),),
+                            tone="attention",
+                        )
+                    ),
+                )
+                return
+            card = await dialogue.wizard(turn)
+            card_id = await asyncio.to_thread(conversations.card, binding.conversation, "wizard")
+            if card_id:
+                await surface.update(reference, card_id, card)
+            else:
+                sent = await surface.send(reference, card)
+                await asyncio.to_thread(
+                    conversations.keep_card, binding.conversation, "wizard", sent, time.time()
+                )
+
+    pages = SignInPages(integrations, links, authority, after_sign_in)
+    app = web.Application()
+    app.router.add_post("/api/messages", surface.messages)
+    app.router.add_get("/auth/start", pages.start)
+    app.router.add_get("/auth/callback", pages.callback)
+    app.router.add_post("/auth/callback", pages.callback)
+    app.router.add_get("/healthz", lambda request: _healthy())
+    notifier = Notifier(dialogue, conversations, surface)
+    stop = asyncio.Event()
+
+    async def deliver_in_background(app: web.Application) -> None:
+        loop = integrations.notifier(notifier.deliver, notifier_owner).run_forever(stop)
+        app["notifier"] = asyncio.create_task(loop)
+
+    async def wind_down(app: web.Application) -> None:
+        stop.set()
+        task = app.get("notifier")
+        if task is not None:
+            await task
+        await surface.close()
+
+    if deliver_notifications:
+        app.on_startup.append(deliver_in_background)
+    app.on_cleanup.append(wind_down)
+    return Bot(app, surface, dialogue, conversations)
+
+
+async def _healthy() -> web.Response:
+    return web.json_response({"status": "ok"})
