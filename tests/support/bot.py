@@ -1,0 +1,274 @@
+"""The product's bot running in the test's event loop against a sandbox: its own app
+registration (the sign-in callback is on the bot's port), registered with the channel, a
+runner beside it, and the web chat's API to talk to it as a user of a tenant."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import urllib.parse
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiohttp import web
+
+from bot.server import Bot, build_bot
+from bot.settings import BotSettings
+from tests.support.harness import ADMIN_SCOPES, GRAPH_DELEGATED, TEAMS_SCOPE, Harness, SeededTenant
+from tests.support.product import VAULT_KEY, Product
+from tests.support.signin import sign_in
+
+BOT_NAME = "Callroute"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class BotUnderTest:
+    """The running bot, its product installation, and how to reach it."""
+
+    sb: Harness
+    product: Product
+    bot: Bot
+    app_id: str
+    url: str
+
+    def grant(self, tenant: SeededTenant) -> None:
+        """The tenant consents to the bot's app (Graph and the Teams admin API)."""
+        response = self.sb.control.post(
+            f"/tenants/{tenant.id}/consents",
+            json={"client_id": self.app_id, "scopes": [*ADMIN_SCOPES, TEAMS_SCOPE]},
+        )
+        assert response.status_code == 200, response.text
+
+
+@asynccontextmanager
+async def running_bot(
+    sb: Harness, tmp: Path, *, runner: bool = True, **env: str
+) -> AsyncIterator[BotUnderTest]:
+    """The bot (and a runner) until the block ends."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    app_id, secret = str(uuid.uuid4()), "bot-secret-" + uuid.uuid4().hex
+    registered = sb.control.post(
+        "/apps",
+        json={
+            "client_id": app_id,
+            "secret": secret,
+            "display_name": BOT_NAME,
+            "redirect_uris": [f"{url}/auth/callback"],
+            "delegated": {
+                "Microsoft Graph": GRAPH_DELEGATED,
+                "Skype and Teams Tenant Admin API": ["user_impersonation"],
+            },
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    product = Product.create(
+        sb,
+        f"sqlite:///{tmp / 'bot.db'}",
+        MicrosoftAppId=app_id,
+        MicrosoftAppPassword=secret,
+        OAUTH_REDIRECT_URI=f"{url}/auth/callback",
+        **env,
+    )
+    e = sb.endpoints
+    settings = BotSettings.model_validate(
+        {
+            "MicrosoftAppId": app_id,
+            "MicrosoftAppPassword": secret,
+            "ToChannelFromBotLoginUrl": f"{e.authority}/botframework.com",
+            "ToBotFromChannelOpenIdMetadataUrl": e.openid_metadata,
+            "CA_BUNDLE": e.ca_file,
+            "BOT_PORT": str(port),
+            "BOT_PUBLIC_URL": url,
+        }
+    )
+    import base64
+
+    bot = build_bot(
+        settings,
+        product.runtime.integrations,
+        product.runtime.engine,
+        base64.b64decode(VAULT_KEY),
+        e.authority,
+        notifier_owner="test-notifier",
+    )
+    site = web.AppRunner(bot.app)
+    await site.setup()
+    await web.TCPSite(site, "127.0.0.1", port).start()
+    response = sb.control.post(
+        "/bots", json={"app_id": app_id, "name": BOT_NAME, "endpoint": f"{url}/api/messages"}
+    )
+    assert response.status_code == 201, response.text
+    stop = asyncio.Event()
+    work = (
+        asyncio.create_task(
+            product.runner(idle_poll_seconds=0.1, hold_seconds=1.0).run_forever(stop)
+        )
+        if runner
+        else None
+    )
+    try:
+        yield BotUnderTest(sb, product, bot, app_id, url)
+    finally:
+        stop.set()
+        if work is not None:
+            await work
+        sb.control.delete(f"/bots/{app_id}")
+        await site.cleanup()
+        product.close()
+
+
+class Client:
+    """One user of a tenant in the web chat, talking to the bot."""
+
+    def __init__(self, http: httpx.AsyncClient, under: BotUnderTest, tenant: SeededTenant) -> None:
+        self.http, self.under, self.tenant = http, under, tenant
+        self.conversation = ""
+        self.user = ""
+
+    async def open(self, upn: str, kind: str = "personal", team: str = "") -> None:
+        """Open the chat with the bot as ``upn`` (installing it)."""
+        user = next(
+            u["id"]
+            for u in self.under.sb.state(self.tenant)["users"]
+            if u["userPrincipalName"] == upn
+        )
+        response = await self.http.post(
+            "/api/conversations",
+            json={
+                "bot": self.under.app_id,
+                "tenant": self.tenant.id,
+                "user": user,
+                "kind": kind,
+                "team": team,
+            },
+        )
+        assert response.status_code == 200, response.text
+        self.conversation, self.user = response.json()["id"], user
+
+    async def say(self, text: str) -> None:
+        """Type a message."""
+        response = await self.http.post(
+            f"/api/conversations/{urllib.parse.quote(self.conversation, safe='')}/messages",
+            json={"user": self.user, "text": text},
+        )
+        assert response.status_code == 200, response.text
+
+    async def press(self, card: dict[str, Any], title: str, **inputs: str) -> dict[str, Any]:
+        """Press the button ``title`` on the card posted as ``card`` (its activity); returns
+        the channel's delivery (with the bot's answer)."""
+        action = find_action(card_of(card), title)
+        data = {**action.get("data", {}), **inputs}
+        response = await self.http.post(
+            f"/api/conversations/{urllib.parse.quote(self.conversation, safe='')}/actions",
+            json={
+                "user": self.user,
+                "activityId": card["id"],
+                "action": {"type": "Action.Execute", "verb": action["verb"], "data": data},
+            },
+        )
+        assert response.status_code == 200, response.text
+        delivery: dict[str, Any] = response.json()["delivery"]
+        return delivery
+
+    def activities(self) -> list[dict[str, Any]]:
+        """Every activity of the conversation, as the channel has it now (edits applied)."""
+        quoted = urllib.parse.quote(self.conversation, safe="")
+        response = self.under.sb.control.get(f"/conversations/{quoted}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return list(body["activities"])
+
+    def bot_cards(self) -> list[dict[str, Any]]:
+        """The bot's messages that carry a card, oldest first."""
+        return [
+            a
+            for a in self.activities()
+            if a.get("from", {}).get("id", "").startswith("28:") and a.get("attachments")
+        ]
+
+    async def wait_for(
+        self, what: str, predicate: Callable[[list[dict[str, Any]]], Any], within: float = 60
+    ) -> Any:
+        """Poll the bot's cards until ``predicate`` gives something truthy."""
+        deadline = time.monotonic() + within
+        while True:
+            found = predicate(self.bot_cards())
+            if found:
+                return found
+            assert time.monotonic() < deadline, (
+                f"gave up waiting for {what}: {texts(self.bot_cards())[-5:]}"
+            )
+            await asyncio.sleep(0.2)
+
+    async def sign_in(self, link: str, upn: str) -> httpx.Response:
+        """Follow a sign-in link as the admin's browser would, to the page it ends on."""
+        verify = self.under.sb.endpoints.ssl_context()
+        async with httpx.AsyncClient(follow_redirects=False, timeout=30) as bot_pages:
+            start = await bot_pages.get(link)
+            assert start.status_code == 302, start.text
+            authorize = start.headers["Location"]
+        with httpx.Client(verify=verify, follow_redirects=False, timeout=30) as browser:
+            result = await asyncio.to_thread(sign_in, browser, authorize, upn)
+        assert result.redirect is not None, result.page.text if result.page else ""
+        async with httpx.AsyncClient(timeout=30) as bot_pages:
+            return await bot_pages.post(result.redirect, data=result.params)
+
+
+def card_of(activity: dict[str, Any]) -> dict[str, Any]:
+    """The Adaptive Card an activity carries."""
+    content: dict[str, Any] = activity["attachments"][0]["content"]
+    return content
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    """Every object in a card, depth first."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        found.append(node)
+        for value in node.values():
+            found += walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += walk(value)
+    return found
+
+
+def find_action(card: dict[str, Any], title: str) -> dict[str, Any]:
+    """The action titled ``title`` (Execute preferred over its fallback)."""
+    actions = [
+        o
+        for o in walk(card)
+        if str(o.get("type", "")).startswith("Action.") and o.get("title") == title
+    ]
+    assert actions, f"no button {title!r} on the card"
+    return next((a for a in actions if a["type"] == "Action.Execute"), actions[0])
+
+
+def text_of(card: dict[str, Any]) -> str:
+    """All the text a card shows."""
+    parts = []
+    for o in walk(card):
+        for key in ("text", "title", "value"):
+            if isinstance(o.get(key), str):
+                parts.append(o[key])
+    return " | ".join(parts)
+
+
+def texts(activities: list[dict[str, Any]]) -> list[str]:
+    """The text of each activity's card."""
+    return [text_of(card_of(a)) for a in activities]
