@@ -15,7 +15,7 @@ import phonenumbers
 
 from provisioning.engine.clock import Clock
 from provisioning.engine.contract import Ledger
-from provisioning.engine.errors import ActiveRunExists, RunNotFound
+from provisioning.engine.errors import ActiveRunExists, RunNotFound, StepError
 from provisioning.engine.outbox import Deliver, DeliveryFailed, Notification, Notifier, Outbox
 from provisioning.engine.plans import PlanBook
 from provisioning.engine.store import RunStore
@@ -175,8 +175,11 @@ class Integrations:
         purposes = await asyncio.to_thread(self._vault.purposes, tenant_id)
         if Purpose.GRAPH.value not in purposes:
             return AdminCheck(False, (), "nobody of this organization has signed in yet")
-        async with self._ports.open(tenant_id) as ports:
-            roles = await ports.directory.roles_of(user_object_id)
+        try:
+            async with self._ports.open(tenant_id) as ports:
+                roles = await ports.directory.roles_of(user_object_id)
+        except StepError as exc:
+            return AdminCheck(False, (), f"{exc.service} could not tell: {exc.message}")
         names = tuple(sorted(r.name or r.template_id for r in roles))
         return AdminCheck(not missing_roles({r.template_id for r in roles}), names)
 
@@ -324,9 +327,12 @@ class Integrations:
             )
         domain = self.sbc_domain_for(initial_domain, region)
         ledger = Ledger(await asyncio.to_thread(self._store.ledger, tenant_id))
-        async with self._ports.open(tenant_id) as ports:
-            clashes = await name_clashes(ports, s.brand, domain, ledger)
-            country = (await ports.directory.organization()).country
+        try:
+            async with self._ports.open(tenant_id) as ports:
+                clashes = await name_clashes(ports, s.brand, domain, ledger)
+                country = (await ports.directory.organization()).country
+        except StepError as exc:
+            raise Refused("microsoft", f"{exc.service}: {exc.message}") from exc
         if clashes:
             raise Refused(
                 "name_clash",
