@@ -1,1 +1,9 @@
 """Adaptive Card 1.5 JSON built from small view models; every card is a pure function."""
+
+from cards.checklist import checklist
+from cards.notice import notice
+from cards.progress import progress
+from cards.removal import removal_warning
+from cards.wizard import wizard
+
+__all__ = ["checklist", "notice", "progress", "removal_warning", "wizard"]

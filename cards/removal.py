@@ -1,0 +1,36 @@
+"""``remove``: what will be deleted, that it cannot be undone, and the typed confirmation."""
+
+from __future__ import annotations
+
+from cards.elements import Json, action, card, container, line, paragraphs, run, status_line
+from cards.elements import title as card_title
+from cards.models import RemovalWarningView
+from cards.symbols import BULLET, FAILED
+
+
+def removal_warning(view: RemovalWarningView) -> Json:
+    """The removal warning for ``view``; confirm sends the typed text under ``view.input_id``."""
+    body = [
+        card_title(f"Remove Direct Routing from {view.tenant_name}", "attention"),
+        line(run("This deletes:"), spacing="medium"),
+        container(
+            [status_line(BULLET, "default", paragraphs(item)) for item in view.deleting],
+            spacing="small",
+        ),
+        line(run("This cannot be undone.", bold=True, color="attention"), spacing="medium"),
+        line(run("To confirm, type the tenant's initial domain:"), spacing="medium"),
+        line(run(view.initial_domain, bold=True, monospace=True), spacing="small"),
+        {
+            "type": "Input.Text",
+            "id": view.input_id,
+            "label": "Initial domain",
+            "isRequired": True,
+            "errorMessage": "Type the initial domain to confirm.",
+            "maxLength": 255,
+            "spacing": "small",
+        },
+    ]
+    if view.error:
+        body.append(status_line(FAILED, "attention", paragraphs(view.error, color="attention")))
+    # Keeping everything must work with the field empty, so it skips input validation.
+    return card(body, [action(view.confirm), action(view.cancel, with_inputs=False)], wide=True)

@@ -1,0 +1,53 @@
+"""The glyph and colour of each status, the same on every card.
+
+Glyphs are plain text characters that Segoe UI, San Francisco and Roboto (Teams on Windows, the
+Mac, iOS and Android) and the web chat's fonts all carry, with no emoji form: ✓ U+2713 and
+✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, no ⚠ or ⏳, which some clients draw as
+emoji and others as empty boxes. The colour says the same as the glyph, for those who see it.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from cards.elements import Color
+from cards.models import CheckStatus, StepStatus
+
+DONE: Final = "✓"
+FAILED: Final = "✗"
+WARNING: Final = "!"
+CURRENT: Final = "►"
+WAITING: Final = "…"
+PENDING: Final = "○"
+STOPPED: Final = "■"
+BULLET: Final = "•"
+
+CHECK: Final[dict[CheckStatus, tuple[str, Color]]] = {
+    "pass": (DONE, "good"),
+    "warn": (WARNING, "warning"),
+    "fail": (FAILED, "attention"),
+}
+
+STEP: Final[dict[StepStatus, tuple[str, Color]]] = {
+    "pending": (PENDING, "default"),
+    "running": (CURRENT, "accent"),
+    "waiting": (WAITING, "accent"),
+    "done": (DONE, "good"),
+    "failed": (FAILED, "attention"),
+}
+
+RUN: Final[dict[str, tuple[str, Color]]] = {
+    "pending": (PENDING, "default"),
+    "running": (CURRENT, "accent"),
+    "waiting": (WAITING, "accent"),
+    "succeeded": (DONE, "good"),
+    "failed": (FAILED, "attention"),
+    "cancelled": (STOPPED, "warning"),
+}
+
+TONE: Final[dict[str, Color]] = {
+    "info": "accent",
+    "good": "good",
+    "warning": "warning",
+    "attention": "attention",
+}

@@ -1,0 +1,220 @@
+"""Representative views of every card family, and the cards made from them: each wizard step,
+each progress status, failures, long texts, removal with and without error, each notice tone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import cards
+from cards.models import (
+    Button,
+    CheckLine,
+    Link,
+    Notice,
+    ProgressView,
+    RemovalWarningView,
+    StepLine,
+    WizardView,
+)
+
+Json = dict[str, Any]
+SCOPE = {"tenant": "0c5f3d3e-1111-4c2e-9d5a-8a1f0e2b7c11", "conversation": "a:1conv"}
+ADVICE = (
+    "Sign in with a dedicated service account that holds the admin roles, not your personal "
+    "admin account. You can delete it once the integration is removed."
+)
+# Markdown's special characters, a very long word and newlines, as Microsoft and tenants write.
+LONG = (
+    "Domain my_company.gbr-lon-tgw.example.net could not be verified: the TXT record "
+    "MS=ms12345678 is not visible yet (*.onmicrosoft.com domains are never used). "
+    "Request-Id: 3f2a1b4c-aaaa-bbbb-cccc-0123456789ab_Correlation_d00d_f00d_"
+    "NoSuchDomainAnywhereInTheWholeWideWorldForThisTenantOrAnyOtherOneWhatsoever.\n"
+    "[Details](https://example.invalid) # not a heading, <b>not html</b>, 1. not a list"
+)
+
+CHECKS = (
+    CheckLine("Admin roles", "pass", "admin@contoso.onmicrosoft.com is a Global Administrator."),
+    CheckLine(
+        "Licence for the gateway user",
+        "fail",
+        "No free licence contains Skype for Business Online (Plan 2) (MCOSTANDARD).",
+        "Buy or free up one Microsoft 365 E3 (or another plan with MCOSTANDARD).",
+    ),
+    CheckLine("Initial domain", "pass", "contoso.onmicrosoft.com"),
+    CheckLine(
+        "Teams Phone licences",
+        "warn",
+        "Only 3 users have Teams Phone (MCOEV).",
+        "Assign Teams Phone to the users who need a number.",
+    ),
+    CheckLine("Not yet integrated", "pass", "No Direct Routing from this provider yet."),
+    CheckLine("Provider zone", "pass", "contoso.gbr-lon-tgw.example.net is free."),
+)
+PASSING = tuple(replace(c, status="pass", fix="") for c in CHECKS)
+WARNING_ONLY = tuple(c for c in CHECKS if c.status != "fail")
+
+GRAPH = Link("Sign in to Microsoft (step 1)", "https://bot.example/signin/graph?t=abc")
+TEAMS = Link("Sign in to the Teams admin centre (step 3)", "https://bot.example/signin/teams?t=d")
+AGAIN = Button("Check again", "readiness", SCOPE)
+INTEGRATE = Button("Integrate", "integrate", SCOPE, "positive")
+WHO = "svc_teams@contoso.onmicrosoft.com"
+
+
+def wizard_views() -> dict[str, WizardView]:
+    """The wizard at each step, and blocked."""
+    base = WizardView("Contoso", 1, ADVICE)
+    step2 = replace(base, current_step=2, graph_signed_in_as=WHO, checks=CHECKS, check_again=AGAIN)
+    step3 = replace(step2, current_step=3, checks=WARNING_ONLY, teams_sign_in=TEAMS)
+    step4 = replace(step3, teams_sign_in=None, current_step=4, teams_signed_in_as=WHO)
+    return {
+        "step-1": replace(base, graph_sign_in=GRAPH),
+        "step-1-missing-roles": replace(
+            base,
+            graph_sign_in=GRAPH,
+            graph_signed_in_as="someone@contoso.com",
+            blocked="someone@contoso.com holds no admin role: sign in with the service account.",
+        ),
+        "step-2-blocked": replace(step2, blocked="Fix what the checklist says, then check again."),
+        "step-2-no-checks-yet": replace(step2, checks=()),
+        "step-3": step3,
+        "step-3-all-passed": replace(step3, checks=PASSING),
+        "step-4": replace(step4, integrate=INTEGRATE),
+        "step-5": replace(step4, current_step=5, checks=PASSING),
+        "long-texts": replace(
+            step2,
+            tenant_name="Contoso Holding International (Europe, Middle East & Africa) GmbH",
+            checks=(*CHECKS, CheckLine(LONG, "fail", LONG, LONG)),
+            blocked=LONG,
+        ),
+    }
+
+
+STEPS = (
+    StepLine("Create the subdomain", "done", "contoso.gbr-lon-tgw.example.net"),
+    StepLine("Add the domain to the tenant", "done"),
+    StepLine("Verify the domain", "waiting", "Waiting for DNS (3 min so far)"),
+    StepLine("Create the dial plan", "running"),
+    StepLine("Create the gateway user", "pending"),
+    StepLine("Assign the licence", "pending"),
+)
+RETRY = Button("Retry", "retry", {**SCOPE, "run": "r-1"}, "positive")
+CANCEL = Button("Cancel", "cancel", {**SCOPE, "run": "r-1"}, "destructive")
+
+
+def progress_views() -> dict[str, ProgressView]:
+    """A run in each status, a failure with long texts, and finished runs with summaries."""
+    base = ProgressView(
+        "Integration of Contoso",
+        "running",
+        "Working: Create the dial plan",
+        STEPS,
+        "3 min 20 s",
+        buttons=(CANCEL,),
+    )
+    failed_steps = (*STEPS[:2], StepLine("Verify the domain", "failed", LONG), *STEPS[3:])
+    return {
+        "pending": replace(base, status="pending", status_text="Starting", elapsed="0 s"),
+        "running": base,
+        "waiting": replace(
+            base,
+            status="waiting",
+            status_text="Waiting: Waiting for DNS (3 min so far)",
+            milestone="The domain is in the tenant; Microsoft verifies it once DNS has it.",
+        ),
+        "failed": replace(
+            base,
+            status="failed",
+            status_text="Stopped",
+            steps=failed_steps,
+            error=LONG,
+            hint="Check the provider zone, then press Retry.",
+            buttons=(RETRY,),
+        ),
+        "failed-hint-only": replace(
+            base, status="failed", status_text="Stopped", hint="Press Retry.", buttons=(RETRY,)
+        ),
+        "cancelled": replace(base, status="cancelled", status_text="Cancelled", buttons=()),
+        "succeeded": replace(
+            base,
+            status="succeeded",
+            status_text="The integration is complete.",
+            steps=tuple(replace(s, status="done") for s in STEPS),
+            milestone="Direct Routing is ready.",
+            summary=("Created: domain contoso.gbr-lon-tgw.example.net; dial plan Callroute-E164.",),
+            buttons=(),
+        ),
+        "removal-succeeded": replace(
+            base,
+            title="Removal from Contoso",
+            status="succeeded",
+            status_text="Everything is removed.",
+            steps=(StepLine("Un-assign users", "done", "2 resource accounts kept: see below"),),
+            summary=(
+                "Removed the voice route Callroute-E164.",
+                "You can check it in the Teams admin centre (Voice › Direct Routing).",
+                LONG,
+            ),
+            buttons=(Link("Teams admin centre", "https://admin.teams.microsoft.com/"),),
+        ),
+        "no-steps": replace(base, steps=(), elapsed=""),
+    }
+
+
+def removal_views() -> dict[str, RemovalWarningView]:
+    """The removal warning, first shown and after a wrong confirmation."""
+    base = RemovalWarningView(
+        tenant_name="Contoso",
+        initial_domain="contoso.onmicrosoft.com",
+        deleting=(
+            "the voice route Callroute-E164",
+            "the voice routing policy Callroute-E164",
+            "the dial plan Callroute-E164",
+            "the PSTN gateway contoso.gbr-lon-tgw.example.net",
+            "the stored sign-ins of this organization",
+        ),
+        confirm=Button("Remove everything", "remove_confirm", SCOPE, "destructive"),
+        cancel=Button("Keep it", "remove_keep", SCOPE),
+    )
+    return {
+        "first": base,
+        "wrong-text": replace(
+            base, error="Type contoso.onmicrosoft.com exactly to confirm; nothing was removed."
+        ),
+        "other-input-id": replace(base, input_id="typed_domain", deleting=(LONG,)),
+    }
+
+
+HELP = Button("Help", "help", SCOPE)
+
+
+def notice_views() -> dict[str, Notice]:
+    """A notice of each tone, with and without text, facts and buttons."""
+    return {
+        "info": Notice(
+            "Welcome",
+            "I connect this organization to Teams Direct Routing.\nType help to see what I do.",
+            buttons=(Button("Connect", "connect", SCOPE, "positive"), HELP),
+        ),
+        "good": Notice("Nothing was removed.", tone="good"),
+        "warning": Notice("That needs an admin", LONG, buttons=(HELP,), tone="warning"),
+        "attention": Notice(
+            "The removal cannot start",
+            "An integration is still running.",
+            facts=(("Run", "r-1"), ("Started by", WHO), ("Tenant", LONG)),
+            buttons=(Link("Open the Teams admin centre", "https://admin.teams.microsoft.com/"),),
+            tone="attention",
+        ),
+    }
+
+
+def all_cards() -> dict[str, Json]:
+    """Every sample card, by name."""
+    result: dict[str, Json] = {}
+    result.update({f"notice/{k}": cards.notice(v) for k, v in notice_views().items()})
+    result.update({f"wizard/{k}": cards.wizard(v) for k, v in wizard_views().items()})
+    result.update({f"progress/{k}": cards.progress(v) for k, v in progress_views().items()})
+    result.update({f"removal/{k}": cards.removal_warning(v) for k, v in removal_views().items()})
+    result["checklist/alone"] = cards.checklist(CHECKS, check_again=AGAIN, blocked="Fix it.")
+    result["checklist/bare"] = cards.checklist(PASSING)
+    return result
