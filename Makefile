@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CHAT   := sandbox/web/chat
 NODE_STAMP := $(CHAT)/node_modules/.installed-stamp
+MANIFEST_SCHEMA := tests/manifest/schema
+MANIFEST_STAMP  := $(MANIFEST_SCHEMA)/node_modules/.installed-stamp
 
 .PHONY: run test test-live setup system-deps lint types pytest bench clean
 
@@ -24,7 +26,12 @@ $(NODE_STAMP): $(CHAT)/package.json $(CHAT)/package-lock.json
 	npm ci --prefix $(CHAT) --no-audit --no-fund
 	touch $@
 
-setup: system-deps $(STAMP) $(NODE_STAMP)
+# Microsoft's Teams manifest schemas and validator (tests/manifest), as the lock file pins them.
+$(MANIFEST_STAMP): $(MANIFEST_SCHEMA)/package.json $(MANIFEST_SCHEMA)/package-lock.json
+	npm ci --prefix $(MANIFEST_SCHEMA) --no-audit --no-fund
+	touch $@
+
+setup: system-deps $(STAMP) $(NODE_STAMP) $(MANIFEST_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,4 +57,5 @@ bench: setup
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules
+	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules \
+		$(MANIFEST_SCHEMA)/node_modules

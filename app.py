@@ -368,6 +368,32 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.settings import BotSettings
+    from manifest import PackageOptions, build_package
+
+    bot = BotSettings()
+    host = urlsplit(bot.public_url).netloc
+    try:
+        options = PackageOptions(
+            app_id=bot.app_id,
+            bot_name=bot.bot_name,
+            developer_name=bot.developer_name or bot.bot_name,
+            website_url=bot.page_url(bot.website_url, "/"),
+            privacy_url=bot.page_url(bot.privacy_url, "/privacy"),
+            terms_of_use_url=bot.page_url(bot.terms_of_use_url, "/terms"),
+            valid_domains=(host,),
+            version=args.version or bot.app_version,
+            # The user-sync commands join the menus once the bot answers them.
+            include_user_sync=False,
+        )
+    except ValueError as exc:
+        print(f"The app package cannot be built: {exc}", file=sys.stderr)
+        return 2
+    print(build_package(options, Path(args.out)))
+    return 0
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from provisioning.doctor import Doctor, exit_code
     from storage.database import schema_is_current
@@ -467,6 +493,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--with-runner", action="store_true", help="also execute runs")
     serve.add_argument("--verbose", action="store_true", help="debug logging")
     serve.set_defaults(func=_serve)
+
+    package = sub.add_parser(
+        "manifest",
+        help="write the Teams app package (manifest.json and icons in a zip)",
+        description="Writes the Teams app package an admin uploads (Teams admin centre › "
+        "Manage apps › Upload): the manifest on the newest schema, a 192x192 colour icon and a "
+        "32x32 outline icon. Reads MicrosoftAppId, BOT_NAME, BOT_PUBLIC_URL and the APP_* "
+        "settings; prints the zip's path.",
+    )
+    package.add_argument("--out", default="dist", help="the folder to write to (default: dist)")
+    package.add_argument("--version", help="the app's version (default: APP_VERSION)")
+    package.set_defaults(func=_manifest)
 
     doctor = sub.add_parser(
         "doctor",

@@ -184,7 +184,7 @@ class Dialogue:
         if check.unknown:
             text = (
                 f"I cannot tell whether you are an admin ({check.unknown}). Start with "
-                "`connect`: an admin signs in first."
+                "“connect”: an admin signs in first."
             )
         else:
             held = ", ".join(check.roles) or "no admin role"
@@ -245,7 +245,7 @@ class Dialogue:
                 f"Hello! I connect {name} to your voice provider through Teams Direct Routing.",
                 "It takes four steps: you sign in to Microsoft, I check everything is ready, you "
                 "sign in to the Teams admin centre, and I set it all up. It usually takes a few "
-                "minutes; DNS can make it an hour. Type `help` to see what else I can do.",
+                "minutes; DNS can make it an hour. Type “help” to see what else I can do.",
                 buttons=(
                     Button("Connect", "connect", self.scope(turn), "positive"),
                     Button("Help", "help", self.scope(turn)),
@@ -295,7 +295,7 @@ class Dialogue:
                 turn,
                 Notice(
                     f"{name} is not connected.",
-                    "Type `connect` to start.",
+                    "Type “connect” to start.",
                     buttons=(Button("Connect", "connect", self.scope(turn), "positive"),),
                 ),
             )

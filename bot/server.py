@@ -12,6 +12,7 @@ from aiohttp import web
 from sqlalchemy import Engine
 
 import cards
+from bot import about_pages
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
 from bot.links import LinkSigner
@@ -97,19 +98,21 @@ def build_bot(
     app.router.add_get("/auth/start", pages.start)
     app.router.add_get("/auth/callback", pages.callback)
     app.router.add_post("/auth/callback", pages.callback)
-    app.router.add_get("/healthz", lambda request: _healthy())
+    app.router.add_get("/healthz", _healthy)
+    app.router.add_get("/", about_pages.about)
+    app.router.add_get("/privacy", about_pages.privacy)
+    app.router.add_get("/terms", about_pages.terms)
     notifier = Notifier(dialogue, conversations, surface)
     stop = asyncio.Event()
+    background: list[asyncio.Task[None]] = []
 
     async def deliver_in_background(app: web.Application) -> None:
         loop = integrations.notifier(notifier.deliver, notifier_owner).run_forever(stop)
-        app["notifier"] = asyncio.create_task(loop)
+        background.append(asyncio.create_task(loop))
 
     async def wind_down(app: web.Application) -> None:
         stop.set()
-        task = app.get("notifier")
-        if task is not None:
-            await task
+        await asyncio.gather(*background)
         await surface.close()
 
     if deliver_notifications:
@@ -118,5 +121,5 @@ def build_bot(
     return Bot(app, surface, dialogue, conversations)
 
 
-async def _healthy() -> web.Response:
+async def _healthy(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})

@@ -41,3 +41,14 @@ class BotSettings(BaseSettings):
     public_url: str = Field("http://localhost:3978", alias="BOT_PUBLIC_URL")
     # How long an admin check holds before roles are read again.
     admin_cache_seconds: float = Field(300.0, alias="ADMIN_CACHE_SECONDS")
+    # The Teams app package (``python app.py manifest``): what Teams shows about the app.
+    bot_name: str = Field("Direct Routing", alias="BOT_NAME")
+    developer_name: str = Field("", alias="APP_DEVELOPER_NAME")
+    website_url: str = Field("", alias="APP_WEBSITE_URL")
+    privacy_url: str = Field("", alias="APP_PRIVACY_URL")
+    terms_of_use_url: str = Field("", alias="APP_TERMS_URL")
+    app_version: str = Field("1.0.0", alias="APP_VERSION")
+
+    def page_url(self, configured: str, path: str) -> str:
+        """A configured page, or the bot's own page at ``path``."""
+        return configured or f"{self.public_url.rstrip('/')}{path}"

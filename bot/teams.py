@@ -202,6 +202,11 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         answer = await self.surface.answer(turn)
         for card in answer.cards:
             self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
+        if answer.replace is not None and turn.card_id:
+            # The answer replaces the card for the one who pressed; the update, for everyone.
+            self.surface.spawn(
+                self.surface.update_quietly(turn.reference, turn.card_id, answer.replace)
+            )
         if answer.replace is None:
             return AdaptiveCardInvokeResponse(
                 status_code=200, type="application/vnd.microsoft.activity.message", value="OK"
@@ -351,6 +356,15 @@ class TeamsSurface:
             await context.update_activity(activity)
 
         await self._proactive(reference, callback)
+
+    async def update_quietly(
+        self, reference: dict[str, Any], activity_id: str, card: dict[str, Any]
+    ) -> None:
+        """``update``, where a refusal only costs the others a stale card (logged)."""
+        try:
+            await self.update(reference, activity_id, card)
+        except SendFailed as exc:
+            _log.warning("could not update a card for everyone: %s", exc.status)
 
     async def _proactive(
         self, reference: dict[str, Any], callback: Callable[[TurnContext], Awaitable[None]]

@@ -10,6 +10,7 @@ ADVICE = (
     "(Global Administrator, or Teams, User and Domain Name Administrator), not your personal "
     "admin account. You can delete it once the integration is removed."
 )
+_RUN_ENDS = frozenset({"run_succeeded", "run_failed", "run_cancelled"})
 _ACTIVE_WORDS = {
     "pending": "Starting",
     "running": "Working",
@@ -63,8 +64,16 @@ def wizard_view(
         "checks": lines,
         "check_again": check_again,
     }
-    if tenant.state in ("integrating", "integrated", "removing"):
-        return WizardView(tenant_name, 5, ADVICE, **common)  # type: ignore[arg-type]
+    if tenant.active_run or tenant.state in ("integrating", "integrated", "removing"):
+        return WizardView(
+            tenant_name,
+            5,
+            ADVICE,
+            teams_signed_in_as=who.get("teams_admin", "an admin")
+            if "teams_admin" in signed
+            else None,
+            **common,  # type: ignore[arg-type]
+        )
     if failing:
         blocked = "Fix what the checklist says, then check again."
         return WizardView(tenant_name, 2, ADVICE, blocked=blocked, **common)  # type: ignore[arg-type]
@@ -116,12 +125,19 @@ def progress_view(
         status_text=status_text,
         steps=tuple(steps),
         elapsed=duration(run.elapsed),
-        milestone=run.milestone.message if run.milestone else "",
+        milestone=_milestone(run),
         error=run.error or "",
         hint=run.hint or "",
         summary=summary,
         buttons=tuple(buttons),
     )
+
+
+def _milestone(run: RunView) -> str:
+    """The last milestone reached while the run goes on; the run's end has its own words."""
+    if run.milestone is None or run.milestone.name in _RUN_ENDS or not run.active:
+        return ""
+    return run.milestone.message
 
 
 def removal_summary(run: RunView) -> tuple[str, ...]:
@@ -138,5 +154,5 @@ def removal_summary(run: RunView) -> tuple[str, ...]:
 
 
 def integration_summary(objects: list[str]) -> tuple[str, ...]:
-    """What a finished provisioning created."""
-    return ("Created: " + "; ".join(objects) + ".",) if objects else ()
+    """What a finished provisioning created, one object a line."""
+    return tuple(f"Created {name}." for name in objects)

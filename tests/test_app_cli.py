@@ -82,3 +82,49 @@ def test_the_runner_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> 
     )
     assert result.returncode == 2
     assert "python app.py migrate" in result.stderr
+
+
+def _app(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), *args],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_manifest_writes_the_app_package_for_the_bots_registration(tmp_path: Path) -> None:
+    """The package names the bot's app id, the sign-in pages' host and the bot's own pages."""
+    import json
+    import zipfile
+
+    result = _app(
+        tmp_path,
+        "manifest",
+        "--out",
+        str(tmp_path / "out"),
+        MicrosoftAppId=REAL["MicrosoftAppId"],
+        BOT_NAME="Fabrikam Voice",
+        BOT_PUBLIC_URL="https://bot.fabrikam.example",
+        APP_VERSION="1.2.3",
+    )
+    assert result.returncode == 0, result.stderr
+    package = Path(result.stdout.strip())
+    with zipfile.ZipFile(package) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert manifest["bots"][0]["botId"] == REAL["MicrosoftAppId"]
+    assert manifest["validDomains"] == ["bot.fabrikam.example"]
+    assert manifest["developer"]["privacyUrl"] == "https://bot.fabrikam.example/privacy"
+    assert manifest["version"] == "1.2.3"
+    assert manifest["name"]["short"] == "Fabrikam Voice"
+
+
+def test_manifest_refuses_an_app_id_teams_would_refuse(tmp_path: Path) -> None:
+    """A missing or malformed MicrosoftAppId is named, and nothing is written."""
+    result = _app(tmp_path, "manifest", "--out", str(tmp_path / "out"), MicrosoftAppId="bot")
+    assert result.returncode == 2
+    assert "app_id 'bot' is not a GUID" in result.stderr
+    assert not (tmp_path / "out").exists()

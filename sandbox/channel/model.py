@@ -7,6 +7,7 @@ import itertools
 import secrets
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,11 +151,14 @@ class ChannelStore:
     def __init__(self) -> None:
         self.bots: dict[str, Bot] = {}
         self.conversations: dict[str, Conversation] = {}
+        # How many calls of each bot were answered 429 (for tests and benchmarks to check).
+        self.throttled: Counter[str] = Counter()
 
     def clear(self) -> None:
         """Forget everything (sandbox reset)."""
         self.bots.clear()
         self.conversations.clear()
+        self.throttled.clear()
 
     def register(self, bot: Bot) -> None:
         """Add or replace a bot registration; conversations follow it to its new endpoint."""

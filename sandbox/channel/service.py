@@ -218,6 +218,8 @@ class ChannelService:
         wait = self.per_tenant.take(f"{app_id}/{tenant_id}")
         if wait is None and conversation_id is not None:
             wait = self.per_conversation.take(f"{app_id}/{conversation_id}")
+        if wait is not None:
+            self.store.throttled[app_id] += 1
         return wait
 
     def _store(self, conversation: Conversation, activity: dict[str, Any]) -> Posted:

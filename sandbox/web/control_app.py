@@ -178,7 +178,10 @@ def control_app(sb: Sandbox, reseed: Callable[[], None]) -> web.Application:
         return _json(app.to_json(), 201)
 
     async def list_bots(request: web.Request) -> web.Response:
-        return _json({"bots": [b.to_json() for b in sb.channel.bots.values()]})
+        bots = sb.channel.bots.values()
+        return _json(
+            {"bots": [b.to_json() | {"throttled": sb.channel.throttled[b.app_id]} for b in bots]}
+        )
 
     async def add_bot(request: web.Request) -> web.Response:
         data = await _body(request)

@@ -255,6 +255,28 @@ async def test_more_than_seven_sends_a_second_to_one_conversation_are_throttled(
     assert stored == [str(i) for i in range(7)]
 
 
+async def test_the_control_api_counts_each_bots_throttled_calls(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
+) -> None:
+    """Tests and benchmarks check "no 429 during a provisioning" by the channel's own count."""
+    def throttled() -> int:
+        bots = {b["app_id"]: b for b in sb.control.get("/bots").json()["bots"]}
+        return int(bots[bot.app_id]["throttled"])
+
+    conversation = await _opened(chat, tenant)
+    await bot.token()
+    before = throttled()
+    statuses = [
+        (
+            await bot.call(
+                "POST", _path(conversation, "activities"), json={"type": "message", "text": "x"}
+            )
+        ).status_code
+        for _ in range(9)
+    ]
+    assert throttled() - before == statuses.count(429) > 0
+
+
 async def test_more_than_fifty_calls_a_second_per_tenant_are_throttled(
     chat: Chat, bot: StandinBot, tenant: SeededTenant
 ) -> None:

@@ -1,0 +1,63 @@
+"""SPEC.md end to end through the sandbox's channel over real HTTP: the test sees only what
+the channel received and the tenant's state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.bot import Client, card_of, find_action, text_of
+from tests.support.harness import Harness, SeededTenant
+from tests.support.product import added_objects, object_counts
+
+
+def _having(text: str) -> Any:
+    """A predicate: the newest bot card whose text contains ``text``."""
+
+    def predicate(cards: list[dict[str, Any]]) -> dict[str, Any] | None:
+        return next((c for c in reversed(cards) if text in text_of(card_of(c))), None)
+
+    return predicate
+
+
+def _link(activity: dict[str, Any], title: str) -> str:
+    url: str = find_action(card_of(activity), title)["url"]
+    return url
+
+
+async def test_connect_to_a_provisioned_tenant_and_remove_back_to_a_clean_one(
+    sb: Harness, tenant: SeededTenant, chat: Client
+) -> None:
+    """connect → sign in → checklist → sign in to Teams admin → integrate → domain verified →
+    connected; remove → typed confirmation → disconnected, the tenant as it was."""
+    counted = object_counts(sb, tenant)
+    await chat.wait_for("the welcome card", _having("Hello!"))
+
+    await chat.say("connect")
+    wizard = await chat.wait_for("the wizard", _having("Step 1 of 4"))
+    page = await chat.sign_in(_link(wizard, "Sign in to Microsoft (step 1)"), tenant.admin)
+    assert page.status_code == 200 and "close this tab" in page.text
+
+    wizard = await chat.wait_for("step 3", _having("Step 3 of 4"))
+    assert "All 7 checks passed" in text_of(card_of(wizard))
+    page = await chat.sign_in(
+        _link(wizard, "Sign in to the Teams admin centre (step 3)"), tenant.admin
+    )
+    assert page.status_code == 200, page.text
+
+    wizard = await chat.wait_for("step 4", _having("Step 4 of 4"))
+    await chat.press(wizard, "Integrate")
+    await chat.wait_for("domain verified", _having("Microsoft has verified the domain"), 120)
+    await chat.wait_for("the end", _having("is connected"), 120)
+    progress = await chat.wait_for("the summary", _having("The integration is complete."))
+    assert "Created the PSTN gateway" in text_of(card_of(progress))
+    added = added_objects(counted, object_counts(sb, tenant))
+    assert added["OnlinePSTNGateway"] == 1 and added["OnlineVoiceRoute"] == 1 and added["domains"] == 1
+
+    await chat.say("remove")
+    warning = await chat.wait_for("the warning", _having("cannot be undone"))
+    await chat.press(warning, "Remove everything", confirmation="contoso.onmicrosoft.com")
+    assert object_counts(sb, tenant) != counted  # a wrong domain removes nothing
+    await chat.press(warning, "Remove everything", confirmation=tenant.domain.upper())
+    done = await chat.wait_for("disconnected", _having("is disconnected"), 120)
+    assert "dedicated service account" in text_of(card_of(done))
+    assert object_counts(sb, tenant) == counted
