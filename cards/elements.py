@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -16,6 +17,15 @@ ContainerStyle = Literal["default", "emphasis", "good", "attention", "warning", 
 
 # Teams renders Universal Actions (Action.Execute) from 1.4 and nothing newer than 1.5.
 VERSION = "1.5"
+# A word longer than this may not fit beside a glyph on a phone (a bold UPN of 33 characters
+# is cut off at 320 px): a RichTextBlock wraps only between words (unlike a TextBlock, it never
+# breaks inside one), so such a word gets invisible break points, after its separators and
+# then every LONGEST_WORD characters.
+LONGEST_WORD = 24
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_WORD = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
+_BREAK_AFTER = re.compile(r"([/_.\-@=&?:;,|\\])")
+_CHUNK = re.compile(rf"[^{ZERO_WIDTH_SPACE}]{{{LONGEST_WORD}}}(?=[^{ZERO_WIDTH_SPACE}])")
 
 
 def card(body: Sequence[Json], actions: Sequence[Json] = (), *, wide: bool = False) -> Json:
@@ -37,13 +47,15 @@ def run(
     subtle: bool = False,
     size: Literal["small", "default", "medium"] = "default",
     monospace: bool = False,
+    breakable: bool = True,
 ) -> Json:
     """A piece of text shown exactly as given.
 
     A TextRun, because Teams applies markdown to TextBlocks and not to TextRuns: a UPN, a domain
     like ``*.onmicrosoft.com`` or Microsoft's error text must not turn into italics or links.
+    ``breakable=False`` keeps long words whole, for text the admin copies to type it back.
     """
-    result: Json = {"type": "TextRun", "text": text}
+    result: Json = {"type": "TextRun", "text": soft_breaks(text) if breakable else text}
     if color != "default":
         result["color"] = color
     if bold:
@@ -55,6 +67,16 @@ def run(
     if monospace:
         result["fontType"] = "monospace"
     return result
+
+
+def soft_breaks(text: str) -> str:
+    """``text`` with invisible break points in words too long for a narrow card."""
+
+    def split(word: re.Match[str]) -> str:
+        marked = _BREAK_AFTER.sub(rf"\1{ZERO_WIDTH_SPACE}", word.group()).rstrip(ZERO_WIDTH_SPACE)
+        return _CHUNK.sub(rf"\g<0>{ZERO_WIDTH_SPACE}", marked)
+
+    return _LONG_WORD.sub(split, text)
 
 
 def line(*runs: Json, spacing: Spacing | None = None) -> Json:

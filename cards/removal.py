@@ -19,7 +19,7 @@ def removal_warning(view: RemovalWarningView) -> Json:
         ),
         line(run("This cannot be undone.", bold=True, color="attention"), spacing="medium"),
         line(run("To confirm, type the tenant's initial domain:"), spacing="medium"),
-        line(run(view.initial_domain, bold=True, monospace=True), spacing="small"),
+        line(run(view.initial_domain, bold=True, monospace=True, breakable=False), spacing="small"),
         {
             "type": "Input.Text",
             "id": view.input_id,

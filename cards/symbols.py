@@ -2,8 +2,9 @@
 
 Glyphs are plain text characters that Segoe UI, San Francisco and Roboto (Teams on Windows, the
 Mac, iOS and Android) and the web chat's fonts all carry, with no emoji form: ✓ U+2713 and
-✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, no ⚠ or ⏳, which some clients draw as
-emoji and others as empty boxes. The colour says the same as the glyph, for those who see it.
+✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, ▲ U+25B2 rather than ⚠, no ⏳, which
+some clients draw as emoji and others as empty boxes. All are about as wide as ✓, so the text
+beside them lines up. The colour says the same as the glyph, for those who see it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from cards.models import CheckStatus, StepStatus
 
 DONE: Final = "✓"
 FAILED: Final = "✗"
-WARNING: Final = "!"
+WARNING: Final = "▲"
 CURRENT: Final = "►"
 WAITING: Final = "…"
 PENDING: Final = "○"

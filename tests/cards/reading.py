@@ -26,8 +26,8 @@ def of_type(card: Json, kind: str) -> list[Json]:
 
 
 def paragraph(block: Json) -> str:
-    """A RichTextBlock's text, as one string."""
-    return "".join(inline["text"] for inline in block["inlines"])
+    """A RichTextBlock's text as one string, as it reads (without invisible break points)."""
+    return "".join(inline["text"] for inline in block["inlines"]).replace("\u200b", "")
 
 
 def paragraphs(card: Json) -> list[str]:

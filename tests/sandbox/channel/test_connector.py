@@ -259,6 +259,7 @@ async def test_the_control_api_counts_each_bots_throttled_calls(
     chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
 ) -> None:
     """Tests and benchmarks check "no 429 during a provisioning" by the channel's own count."""
+
     def throttled() -> int:
         bots = {b["app_id"]: b for b in sb.control.get("/bots").json()["bots"]}
         return int(bots[bot.app_id]["throttled"])
