@@ -31,8 +31,9 @@ def paragraph(block: Json) -> str:
 
 
 def paragraphs(card: Json) -> list[str]:
-    """Every paragraph of text, in order."""
-    return [paragraph(block) for block in of_type(card, "RichTextBlock")]
+    """Every paragraph of text, in order, without the status glyphs beside them."""
+    glyphs = [id(c["columns"][0]["items"][0]) for c in of_type(card, "ColumnSet")]
+    return [paragraph(b) for b in of_type(card, "RichTextBlock") if id(b) not in glyphs]
 
 
 def text(card: Json) -> str:
