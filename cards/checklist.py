@@ -38,7 +38,9 @@ def checklist(
     blocked: str = "",
 ) -> Json:
     """The checklist as a card of its own, with "check again" under it."""
-    body = [card_title(title), container(check_lines(checks), spacing="medium")]
+    body = [card_title(title)]
+    if checks:
+        body.append(container(check_lines(checks), spacing="medium"))
     if blocked:
         body.append(blocked_line(blocked))
     if check_again is not None:

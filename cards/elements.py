@@ -49,12 +49,10 @@ def run(
     monospace: bool = False,
     breakable: bool = True,
 ) -> Json:
-    """A piece of text shown exactly as given.
-
-    A TextRun, because Teams applies markdown to TextBlocks and not to TextRuns: a UPN, a domain
-    like ``*.onmicrosoft.com`` or Microsoft's error text must not turn into italics or links.
-    ``breakable=False`` keeps long words whole, for text the admin copies to type it back.
-    """
+    """A piece of text shown exactly as given (``breakable=False``: long words kept whole)."""
+    # A TextRun, because Teams applies markdown to TextBlocks and not to TextRuns: a UPN, a
+    # domain like *.onmicrosoft.com or Microsoft's error text must not turn into italics or
+    # links. Text the admin may copy to type it back keeps its long words free of break points.
     result: Json = {"type": "TextRun", "text": soft_breaks(text) if breakable else text}
     if color != "default":
         result["color"] = color
@@ -124,10 +122,8 @@ def status_line(
     *,
     spacing: Spacing | None = "small",
 ) -> Json:
-    """A status glyph with ``content`` beside it, wrapped under itself and not under the glyph.
-
-    Two columns only, the first as narrow as one character, so it never overflows Teams' width.
-    """
+    """A status glyph with ``content`` beside it, wrapped under itself and not under the glyph."""
+    # Two columns only, the first as narrow as one character: it never overflows Teams' width.
     result: Json = {
         "type": "ColumnSet",
         "columns": [
@@ -170,8 +166,9 @@ def action(button: Button | Link, *, with_inputs: bool = True) -> Json:
 
 
 def execute(button: Button, *, with_inputs: bool = True) -> Json:
-    """``Action.Execute`` with ``Action.Submit`` as the fallback for clients without Universal
-    Actions; both carry the verb in their data too, so the bot reads it the same from either."""
+    """``Action.Execute``, with an ``Action.Submit`` fallback carrying the same title and data."""
+    # The fallback is for clients without Universal Actions. Both carry the verb in their data
+    # too, so the bot reads it the same way from an invoke and from a message.
     data = {"verb": button.verb, **button.data}
     submit: Json = {"type": "Action.Submit", "title": button.title, "data": dict(data)}
     result: Json = {

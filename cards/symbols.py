@@ -1,11 +1,11 @@
-"""The glyph and colour of each status, the same on every card.
+"""The glyph and colour of each status, the same on every card."""
 
-Glyphs are plain text characters that Segoe UI, San Francisco and Roboto (Teams on Windows, the
-Mac, iOS and Android) and the web chat's fonts all carry, with no emoji form: ✓ U+2713 and
-✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, ▲ U+25B2 rather than ⚠, no ⏳, which
-some clients draw as emoji and others as empty boxes. All are about as wide as ✓, so the text
-beside them lines up. The colour says the same as the glyph, for those who see it.
-"""
+# Glyphs are plain text characters that the system fonts of Windows, macOS, iOS and Android
+# (where Teams runs) and of Linux (the web chat's Chromium) draw, none with an emoji form:
+# ✓ U+2713 and ✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, ▲ U+25B2 rather than
+# ⚠, no ⏳, which some clients draw as colour emoji and others as empty boxes. ○ ► ▲ ■ • …
+# are in WGL4, the set every Windows text font covers. All are about as wide as ✓, so the text
+# beside them lines up; the colour says the same as the glyph, for those who see it.
 
 from __future__ import annotations
 

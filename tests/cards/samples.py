@@ -217,4 +217,5 @@ def all_cards() -> dict[str, Json]:
     result.update({f"removal/{k}": cards.removal_warning(v) for k, v in removal_views().items()})
     result["checklist/alone"] = cards.checklist(CHECKS, check_again=AGAIN, blocked="Fix it.")
     result["checklist/bare"] = cards.checklist(PASSING)
+    result["checklist/empty"] = cards.checklist(())
     return result
