@@ -7,6 +7,8 @@ CHAT   := sandbox/web/chat
 NODE_STAMP := $(CHAT)/node_modules/.installed-stamp
 MANIFEST_SCHEMA := tests/manifest/schema
 MANIFEST_STAMP  := $(MANIFEST_SCHEMA)/node_modules/.installed-stamp
+CARDS_NODE := tests/cards/node
+CARDS_NODE_STAMP := $(CARDS_NODE)/node_modules/.installed-stamp
 
 .PHONY: run test test-live setup system-deps lint types pytest bench clean
 
@@ -31,7 +33,12 @@ $(MANIFEST_STAMP): $(MANIFEST_SCHEMA)/package.json $(MANIFEST_SCHEMA)/package-lo
 	npm ci --prefix $(MANIFEST_SCHEMA) --no-audit --no-fund
 	touch $@
 
-setup: system-deps $(STAMP) $(NODE_STAMP) $(MANIFEST_STAMP)
+# Microsoft's adaptivecards renderer, jsdom and Teams' host configs (tests/cards), as pinned.
+$(CARDS_NODE_STAMP): $(CARDS_NODE)/package.json $(CARDS_NODE)/package-lock.json
+	npm ci --prefix $(CARDS_NODE) --no-audit --no-fund
+	touch $@
+
+setup: system-deps $(STAMP) $(NODE_STAMP) $(MANIFEST_STAMP) $(CARDS_NODE_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -58,4 +65,4 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules \
-		$(MANIFEST_SCHEMA)/node_modules
+		$(MANIFEST_SCHEMA)/node_modules $(CARDS_NODE)/node_modules

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import html
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.links import LinkError, LinkSigner
+from bot.links import LINK_TTL_SECONDS, LinkError, LinkSigner
 from provisioning.integrations import Integrations, SignedIn, SignInBinding, SignInError
 
 _log = logging.getLogger(__name__)
+# The browser a sign-in started in; only it can finish the sign-in (RFC 6749 §10.12).
+COOKIE = "__Host-sign-in"
 AfterSignIn = Callable[[SignedIn | None, SignInBinding | None, str], Awaitable[None]]
 
 
@@ -44,7 +47,7 @@ class SignInPages:
         self._authority = authority.rstrip("/") + "/"
         self._after = after
 
-    async def start(self, request: web.Request) -> web.StreamResponse:
+    async def start(self, request: web.Request) -> web.Response:
         """``GET /auth/start?t=…``: check the link, start the sign-in, go to Microsoft."""
         try:
             wanted = self._links.check(request.query.get("t", ""), time.time())
@@ -56,12 +59,24 @@ class SignInPages:
             user_id=wanted.user_id,
             conversation=wanted.conversation,
         )
-        started = await self._integrations.begin_sign_in(binding)
+        browser = request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
+        started = await self._integrations.begin_sign_in(binding, browser=browser)
         if not started.auth_uri.startswith(self._authority):
             # Only ever to the configured authority: never an open redirect.
             _log.error("refused to redirect a sign-in outside the configured authority")
             return page("Sign-in is misconfigured", "Tell the provider.", 500)
-        raise web.HTTPFound(started.auth_uri)
+        response = web.Response(status=302, headers={"Location": started.auth_uri})
+        # Microsoft posts the answer back (form_post), a cross-site request: SameSite=None.
+        response.set_cookie(
+            COOKIE,
+            browser,
+            max_age=int(LINK_TTL_SECONDS),
+            path="/",
+            secure=True,
+            httponly=True,
+            samesite="None",
+        )
+        return response
 
     async def callback(self, request: web.Request) -> web.Response:
         """``/auth/callback``: Microsoft's answer (posted, or in the query)."""
@@ -71,7 +86,9 @@ class SignInPages:
         else:
             response = dict(request.query)
         try:
-            signed = await self._integrations.complete_sign_in(response)
+            signed = await self._integrations.complete_sign_in(
+                response, request.cookies.get(COOKIE, "")
+            )
         except SignInError as exc:
             await self._after(None, exc.binding, exc.reason)
             return page("The sign-in did not work", exc.reason, 400)

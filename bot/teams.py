@@ -254,8 +254,11 @@ class TeamsSurface:
             body = await request.json()
         except ValueError:
             return web.json_response({"error": "the body is not JSON"}, status=400)
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            return web.json_response({"error": "the body is not an activity"}, status=400)
+        problem = _shape_problem(body)
+        if problem is not None:
+            return web.json_response(
+                {"error": f"the body is not an activity: {problem}"}, status=400
+            )
         try:
             activity = Activity().deserialize(body)
         except Exception:  # msrest raises many kinds on odd shapes
@@ -276,10 +279,15 @@ class TeamsSurface:
         except Exception:
             _log.exception("an activity could not be handled")
             return web.json_response({"error": "the activity could not be handled"}, status=400)
+        if invoke is not None and invoke.status >= 500:
+            # botbuilder's 501 for an invoke nobody handles: the sender's mistake, not ours.
+            name = str(activity.name or "")[:60]
+            return web.json_response(
+                {"code": "NotSupported", "message": f"This bot does not handle {name!r} invokes."},
+                status=400,
+            )
         if invoke is not None:
-            body = invoke.body
-            serialized = body.serialize() if hasattr(body, "serialize") else body
-            return web.json_response(serialized, status=invoke.status)
+            return web.json_response(_invoke_body(invoke.body), status=invoke.status)
         return web.Response(status=200)
 
     async def _turn_error(self, turn_context: TurnContext, error: Exception) -> None:
@@ -380,6 +388,38 @@ class TeamsSurface:
                     raise failure from exc
                 delay = failure.retry_after or min(30.0, 0.5 * 2**attempt)
                 await asyncio.sleep(delay * self._rng.uniform(1.0, 1.2))
+
+
+def _shape_problem(body: Any) -> str | None:
+    """What keeps ``body`` from being an activity botbuilder can authenticate and route."""
+    if not isinstance(body, dict):
+        return "not a JSON object"
+    for field in ("type", "serviceUrl", "channelId"):
+        if not isinstance(body.get(field), str) or not body[field]:
+            return f"{field} is missing"
+    conversation = body.get("conversation")
+    if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
+        return "conversation.id is missing"
+    for field in ("from", "recipient", "channelData", "value"):
+        if field in body and body[field] is not None and not isinstance(body[field], dict):
+            if field != "value" or body.get("type") == "invoke":
+                return f"{field} is not an object"
+    return None
+
+
+def _invoke_body(body: Any) -> Any:
+    """An invoke answer as JSON. botbuilder puts an ``Exception`` in the value of the errors it
+    answers itself (an action that is not Action.Execute…), which msrest cannot serialize:
+    those become the ``{code, message}`` Microsoft's error type carries."""
+    if isinstance(getattr(body, "value", None), Exception):
+        error: Exception = body.value
+        code, message = (list(map(str, error.args)) + ["BadRequest", str(error)])[:2]
+        return {
+            "statusCode": int(body.status_code or 400),
+            "type": body.type or "application/vnd.microsoft.error",
+            "value": {"code": code, "message": message},
+        }
+    return body.serialize() if hasattr(body, "serialize") else body
 
 
 def _failure(exc: HttpOperationError) -> SendFailed:

@@ -7,6 +7,7 @@ threads or on the event loop without blocking it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -20,15 +21,25 @@ from provisioning.engine.outbox import Deliver, DeliveryFailed, Notification, No
 from provisioning.engine.plans import PlanBook
 from provisioning.engine.store import RunStore
 from provisioning.engine.views import MilestoneView, RunView, StepView, build_view
-from provisioning.identity.flows import SignInBinding
+from provisioning.identity.flows import SignInBinding, browser_hash
 from provisioning.identity.scopes import Purpose
 from provisioning.identity.sign_in import SignedIn, SignIn, SignInError, StartedSignIn
+from provisioning.microsoft.catalog import GLOBAL_ADMINISTRATOR
+from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
 from provisioning.microsoft.settings import ProviderDnsSettings
 from provisioning.naming import Names, sbc_domain
 from provisioning.params import IntegrationParams, RemovalParams
 from provisioning.preflight import name_clashes
-from provisioning.readiness import Check, Status, blocking, evaluate, missing_roles, observe
+from provisioning.readiness import (
+    ROLE_GROUPS,
+    Check,
+    Status,
+    blocking,
+    evaluate,
+    missing_roles,
+    observe,
+)
 from provisioning.settings import ProvisioningSettings
 from provisioning.tenants import TenantStore
 from storage.audit import AuditLog
@@ -178,6 +189,10 @@ class Integrations:
         try:
             async with self._ports.open(tenant_id) as ports:
                 roles = await ports.directory.roles_of(user_object_id)
+        except ServiceError as exc:
+            if exc.kind == ErrorKind.NOT_FOUND:
+                return AdminCheck(False, ())  # not a user of this organization (a guest's id)
+            return AdminCheck(False, (), f"{exc.service} could not tell: {exc.message}")
         except StepError as exc:
             return AdminCheck(False, (), f"{exc.service} could not tell: {exc.message}")
         names = tuple(sorted(r.name or r.template_id for r in roles))
@@ -216,16 +231,24 @@ class Integrations:
     # -------------------------------------------------------------------------- sign-ins
 
     async def begin_sign_in(
-        self, binding: SignInBinding, login_hint: str | None = None
+        self, binding: SignInBinding, login_hint: str | None = None, browser: str | None = None
     ) -> StartedSignIn:
-        """Start step 1 or step 3; the admin's browser goes to ``auth_uri``."""
+        """Start step 1 or step 3; the admin's browser goes to ``auth_uri``. With ``browser``
+        (the browser's sign-in cookie) only that browser can finish it."""
         sign_in = self._require_sign_in()
+        if browser is not None:
+            binding = dataclasses.replace(binding, browser=browser_hash(browser))
         return await asyncio.to_thread(sign_in.begin, binding, login_hint)
 
-    async def complete_sign_in(self, response: dict[str, str]) -> SignedIn:
-        """Finish a sign-in from the callback; after step 1 the tenant is known."""
+    async def complete_sign_in(
+        self, response: dict[str, str], browser: str | None = None
+    ) -> SignedIn:
+        """Finish a sign-in from the callback; after step 1 the tenant is known. A step 3
+        account without a Teams admin role is refused (and its sign-in not kept)."""
         sign_in = self._require_sign_in()
-        signed = await asyncio.to_thread(sign_in.complete, response)
+        signed = await asyncio.to_thread(sign_in.complete, response, browser)
+        if signed.purpose == Purpose.TEAMS_ADMIN:
+            await self._require_teams_role(signed)
         if signed.purpose == Purpose.GRAPH:
             async with self._ports.open(signed.tenant_id) as ports:
                 org = await ports.directory.organization()
@@ -237,6 +260,37 @@ class Integrations:
                 self._clock.now(),
             )
         return signed
+
+    async def _require_teams_role(self, signed: SignedIn) -> None:
+        """The Teams admin API answers only Teams admins: say which role the account lacks
+        now, not with a 403 in the middle of the integration."""
+        try:
+            async with self._ports.open(signed.tenant_id) as ports:
+                roles = await ports.directory.roles_of(signed.object_id)
+        except StepError:
+            return  # the readiness check reads the roles again and says what it finds
+        held = {r.template_id for r in roles}
+        teams_roles = ROLE_GROUPS[0][1]
+        if GLOBAL_ADMINISTRATOR in held or held & set(teams_roles):
+            return
+        await asyncio.to_thread(self._vault.forget, signed.tenant_id, Purpose.TEAMS_ADMIN.value)
+        who = signed.user_principal_name or "The account"
+        wanted = ", ".join(teams_roles.values())
+        reason = (
+            f"{who} holds none of the roles the Teams admin centre needs ({wanted}, or Global "
+            "Administrator). Sign in for step 3 with an account that holds one, or give it one "
+            "in Microsoft Entra."
+        )
+        await asyncio.to_thread(
+            self._audit.record,
+            signed.tenant_id,
+            signed.user_principal_name,
+            "sign_in_refused",
+            self._clock.now(),
+            purpose=Purpose.TEAMS_ADMIN.value,
+            reason=reason,
+        )
+        raise SignInError(reason, signed.binding)
 
     def _require_sign_in(self) -> SignIn:
         if self._sign_in is None:

@@ -71,6 +71,20 @@ class TokenVault:
             ).all()
         return sorted(rows)
 
+    def forget(self, tenant_id: str, purpose: str) -> bool:
+        """Delete one credential of a tenant; whether there was one."""
+        with Session(self._engine) as session:
+            record = session.exec(
+                select(CredentialRecord).where(
+                    col(CredentialRecord.tenant_id) == tenant_id,
+                    col(CredentialRecord.purpose) == purpose,
+                )
+            ).first()
+            if record is not None:
+                session.delete(record)
+                session.commit()
+        return record is not None
+
     def delete(self, tenant_id: str) -> int:
         """Delete every credential of a tenant; how many there were."""
         with Session(self._engine) as session:

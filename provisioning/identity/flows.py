@@ -33,10 +33,18 @@ class SignInBinding:
     user_id: str | None = None
     # Where to tell the admin how it went (opaque here).
     conversation: str | None = None
+    # A hash of the browser's sign-in cookie: the answer must come back to that browser
+    # (RFC 6749 §10.12, binding the state to the user agent), not to someone else's.
+    browser: str | None = None
 
 
 def _hash(state: str) -> str:
     return hashlib.sha256(state.encode()).hexdigest()
+
+
+def browser_hash(cookie: str) -> str:
+    """What a binding keeps of a browser's sign-in cookie."""
+    return hashlib.sha256(b"browser/" + cookie.encode()).hexdigest()
 
 
 def _aad(state_hash: str) -> bytes:

@@ -7,6 +7,7 @@ tenant of step 1. Every completed or refused sign-in is audited.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
@@ -14,7 +15,7 @@ import httpx
 import msal
 
 from provisioning.engine.clock import Clock
-from provisioning.identity.flows import FlowError, SignInBinding, SignInFlows
+from provisioning.identity.flows import FlowError, SignInBinding, SignInFlows, browser_hash
 from provisioning.identity.msal_client import msal_app
 from provisioning.identity.scopes import SCOPES, Purpose
 from provisioning.identity.settings import IdentitySettings
@@ -98,14 +99,27 @@ class SignIn:
         )
         return StartedSignIn(state, str(flow["auth_uri"]))
 
-    def complete(self, response: dict[str, str]) -> SignedIn:
-        """Redeem the code of the callback; store the cache under the tenant signed in to."""
+    def complete(self, response: dict[str, str], browser: str | None = None) -> SignedIn:
+        """Redeem the code of the callback; store the cache under the tenant signed in to.
+
+        ``browser`` is the sign-in cookie of the browser the answer came back to: a sign-in
+        started in another browser is refused before its code is redeemed.
+        """
         now = self._clock.now()
         try:
             binding, flow = self._flows.consume(response.get("state", ""), now)
         except FlowError as exc:
             self._audit.record(None, "unknown", "sign_in_refused", now, reason=str(exc))
             raise SignInError(str(exc)) from exc
+        if binding.browser is not None and (
+            browser is None or not hmac.compare_digest(browser_hash(browser), binding.browser)
+        ):
+            self._refused(
+                binding,
+                "unknown",
+                "This sign-in was started in another browser. Start it again from the chat, "
+                "and finish it in the browser it opens.",
+            )
         purpose = Purpose(binding.purpose)
         if "error" in response:
             reason = response.get("error_description") or response["error"]

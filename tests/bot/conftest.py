@@ -4,6 +4,7 @@ time, and other tests move the shared sandbox's clock), and a user of a tenant c
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -15,11 +16,32 @@ from tests.support.sandbox_process import running_sandbox
 
 
 @pytest.fixture(scope="module")
-def _bot_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
-    with running_sandbox(tmp_path_factory.mktemp("bot-sandbox")) as (endpoints, _):
+def _bot_sandbox_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("bot-sandbox")
+
+
+@pytest.fixture(scope="module")
+def _bot_harness(_bot_sandbox_dir: Path) -> Iterator[Harness]:
+    with running_sandbox(_bot_sandbox_dir) as (endpoints, _):
         harness = Harness(endpoints)
         yield harness
         harness.close()
+
+
+@dataclass(frozen=True)
+class ChannelKey:
+    """The private key the sandbox's channel signs activities with, and its published kid."""
+
+    pem: bytes
+    kid: str
+
+
+@pytest.fixture
+def channel_key(_bot_harness: Harness, _bot_sandbox_dir: Path) -> ChannelKey:
+    """Read from the sandbox's data folder; the kid from its published keys."""
+    metadata = httpx.get(_bot_harness.endpoints.openid_metadata, timeout=10).json()
+    keys = httpx.get(metadata["jwks_uri"], timeout=10).json()["keys"]
+    return ChannelKey((_bot_sandbox_dir / "channel-signing-key.pem").read_bytes(), keys[0]["kid"])
 
 
 @pytest.fixture

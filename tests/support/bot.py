@@ -19,6 +19,7 @@ import httpx
 from aiohttp import web
 
 from bot.server import Bot, build_bot
+from bot.sign_in_pages import COOKIE as SIGN_IN_COOKIE
 from bot.settings import BotSettings
 from tests.support.harness import ADMIN_SCOPES, GRAPH_DELEGATED, TEAMS_SCOPE, Harness, SeededTenant
 from tests.support.product import VAULT_KEY, Product
@@ -215,18 +216,37 @@ class Client:
             )
             await asyncio.sleep(0.2)
 
-    async def sign_in(self, link: str, upn: str) -> httpx.Response:
-        """Follow a sign-in link as the admin's browser would, to the page it ends on."""
-        verify = self.under.sb.endpoints.ssl_context()
+    async def sign_in(self, link: str, upn: str, cookie: str | None = None) -> httpx.Response:
+        """Follow a sign-in link as the admin's browser would, to the page it ends on (with
+        ``cookie``, the answer comes back to a browser holding that sign-in cookie instead)."""
+        authorize, started_with = await self.start_sign_in(link)
+        answer = await self.answer_of(authorize, upn)
+        return await self.finish_sign_in(answer, started_with if cookie is None else cookie)
+
+    async def start_sign_in(self, link: str) -> tuple[str, str]:
+        """Open the link: where it sends the browser, and the browser's sign-in cookie."""
         async with httpx.AsyncClient(follow_redirects=False, timeout=30) as bot_pages:
             start = await bot_pages.get(link)
-            assert start.status_code == 302, start.text
-            authorize = start.headers["Location"]
+        assert start.status_code == 302, start.text
+        return start.headers["Location"], start.cookies[SIGN_IN_COOKIE]
+
+    async def answer_of(self, authorize: str, upn: str) -> tuple[str, dict[str, str]]:
+        """Sign in on Microsoft's page as ``upn``: where it posts the answer, and the answer."""
+        verify = self.under.sb.endpoints.ssl_context()
         with httpx.Client(verify=verify, follow_redirects=False, timeout=30) as browser:
             result = await asyncio.to_thread(sign_in, browser, authorize, upn)
         assert result.redirect is not None, result.page.text if result.page else ""
+        return result.redirect, dict(result.params)
+
+    async def finish_sign_in(
+        self, answer: tuple[str, dict[str, str]], cookie: str
+    ) -> httpx.Response:
+        """Post Microsoft's answer to the bot from a browser holding ``cookie``."""
+        url, params = answer
         async with httpx.AsyncClient(timeout=30) as bot_pages:
-            return await bot_pages.post(result.redirect, data=result.params)
+            return await bot_pages.post(
+                url, data=params, headers={"Cookie": f"{SIGN_IN_COOKIE}={cookie}"} if cookie else {}
+            )
 
 
 def card_of(activity: dict[str, Any]) -> dict[str, Any]:
