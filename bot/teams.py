@@ -400,10 +400,11 @@ def _shape_problem(body: Any) -> str | None:
     conversation = body.get("conversation")
     if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
         return "conversation.id is missing"
-    for field in ("from", "recipient", "channelData", "value"):
-        if field in body and body[field] is not None and not isinstance(body[field], dict):
-            if field != "value" or body.get("type") == "invoke":
-                return f"{field} is not an object"
+    # A message's value may be anything (a Submit fallback's data); an invoke's is an object.
+    invoke = body["type"] == "invoke"
+    for field in ("from", "recipient", "channelData", *(("value",) if invoke else ())):
+        if body.get(field) is not None and not isinstance(body[field], dict):
+            return f"{field} is not an object"
     return None
 
 
@@ -413,7 +414,7 @@ def _invoke_body(body: Any) -> Any:
     those become the ``{code, message}`` Microsoft's error type carries."""
     if isinstance(getattr(body, "value", None), Exception):
         error: Exception = body.value
-        code, message = (list(map(str, error.args)) + ["BadRequest", str(error)])[:2]
+        code, message = [*map(str, error.args), "BadRequest", str(error)][:2]
         return {
             "statusCode": int(body.status_code or 400),
             "type": body.type or "application/vnd.microsoft.error",

@@ -19,8 +19,8 @@ import httpx
 from aiohttp import web
 
 from bot.server import Bot, build_bot
-from bot.sign_in_pages import COOKIE as SIGN_IN_COOKIE
 from bot.settings import BotSettings
+from bot.sign_in_pages import COOKIE as SIGN_IN_COOKIE
 from tests.support.harness import ADMIN_SCOPES, GRAPH_DELEGATED, TEAMS_SCOPE, Harness, SeededTenant
 from tests.support.product import VAULT_KEY, Product
 from tests.support.signin import sign_in
