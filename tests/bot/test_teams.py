@@ -82,7 +82,7 @@ FORGERIES: dict[str, Forgery] = {
         _claims(sb, under), _other_key(), algorithm="RS256", headers={"kid": key.kid}
     ),
     "alg none": lambda sb, under, key, activity: jwt.encode(
-        _claims(sb, under), None, algorithm="none", headers={"kid": key.kid}
+        _claims(sb, under), "", algorithm="none", headers={"kid": key.kid}
     ),
     "expired": lambda sb, under, key, activity: _signed(
         key,
