@@ -7,6 +7,7 @@ conversation is not the one it was pressed in is refused; every failure gets a c
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import uuid
@@ -69,7 +70,7 @@ class Dialogue:
         except Exception:
             reference = uuid.uuid4().hex[:8]
             _log.exception("turn %s failed (reference %s)", turn.kind, reference)
-            return self._say(
+            return self._refusal(
                 turn,
                 Notice(
                     "Something went wrong on our side",
@@ -144,7 +145,7 @@ class Dialogue:
             data.get("tenant", turn.tenant_id) != turn.tenant_id
             or data.get("conversation", turn.conversation_key) != turn.conversation_key
         ):
-            return self._say(
+            return self._refusal(
                 turn,
                 Notice(
                     "That button belongs to another conversation.",
@@ -153,7 +154,7 @@ class Dialogue:
                 ),
             )
         if data.get("user") and data["user"] != turn.user.aad_object_id:
-            return self._say(
+            return self._refusal(
                 turn,
                 Notice(
                     "That button was meant for someone else.",
@@ -162,7 +163,9 @@ class Dialogue:
                 ),
             )
         if turn.verb not in _HANDLERS and turn.verb not in COMMANDS:
-            return self._say(turn, Notice("That button no longer does anything.", tone="warning"))
+            return self._refusal(
+                turn, Notice("That button no longer does anything.", tone="warning")
+            )
         return await self._run(turn.verb, turn)
 
     # ---------------------------------------------------------------------- admins
@@ -192,7 +195,7 @@ class Dialogue:
                 "Only admins of this organization can do that (Global Administrator, or Teams, "
                 f"User and Domain Name Administrator). You hold: {held}."
             )
-        return self._say(
+        return self._refusal(
             turn,
             Notice(
                 "That needs an admin",
@@ -210,6 +213,11 @@ class Dialogue:
 
     def _say(self, turn: Turn, notice: Notice, remember: str | None = None) -> Answer:
         return self._card(turn, cards.notice(notice), remember)
+
+    def _refusal(self, turn: Turn, notice: Notice) -> Answer:
+        """A no, seen by the one who asked; a pressed card stays as it was for the others."""
+        answer = self._say(turn, notice)
+        return dataclasses.replace(answer, shared=False)
 
     @staticmethod
     def _card(turn: Turn, card: dict[str, Any], remember: str | None = None) -> Answer:
@@ -348,7 +356,7 @@ class Dialogue:
         buttons = [Button("Connect", "connect", self.scope(turn))]
         if refused.run_id:
             buttons.append(Button("Status", "status", self.scope(turn)))
-        return self._say(
+        return self._refusal(
             turn, Notice(title, refused.reason, facts=facts, buttons=tuple(buttons), tone="warning")
         )
 

@@ -202,7 +202,7 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         answer = await self.surface.answer(turn)
         for card in answer.cards:
             self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
-        if answer.replace is not None and turn.card_id:
+        if answer.replace is not None and answer.shared and turn.card_id:
             # The answer replaces the card for the one who pressed; the update, for everyone.
             self.surface.spawn(
                 self.surface.update_quietly(turn.reference, turn.card_id, answer.replace)

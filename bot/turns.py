@@ -44,3 +44,6 @@ class Answer:
     replace: dict[str, Any] | None = None
     # Cards sent by this answer that must be remembered (``subject`` → index in ``cards``).
     remember: tuple[tuple[str, int], ...] = ()
+    # Whether ``replace`` is the card's new state for everyone in the conversation; a refusal
+    # is for the presser's eyes only, and the card stays as it was for the others.
+    shared: bool = True

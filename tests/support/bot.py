@@ -128,8 +128,8 @@ async def running_bot(
         stop.set()
         if work is not None:
             await work
+        await site.cleanup()  # answers still on their way are sent first
         sb.control.delete(f"/bots/{app_id}")
-        await site.cleanup()
         product.close()
 
 
