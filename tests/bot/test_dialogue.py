@@ -174,3 +174,40 @@ async def test_in_a_channel_the_bot_answers_when_mentioned(
         await channel.open(tenant.admin, kind="channel", team="Voice")
         await channel.say("status")
         await channel.wait_for("the answer", _having("is not connected"))
+
+
+async def test_a_failing_check_shows_its_fix_and_check_again_moves_on_once_fixed(
+    sb: Harness, under: BotUnderTest
+) -> None:
+    """Step 2 with no free licence: the check fails with its fix; after buying a seat, "Check
+    again" brings the wizard to step 3."""
+    tenant = sb.make_tenant(users=4, teams_phone_share=0.5)
+    under.grant(tenant)
+    async with httpx.AsyncClient(base_url=sb.endpoints.chat, timeout=30) as http:
+        chat = Client(http, under, tenant)
+        await chat.open(tenant.admin)
+        await chat.say("connect")
+        wizard = await chat.wait_for("the wizard", _having("Step 1 of 4"))
+        await chat.sign_in(_link(wizard, "Sign in to Microsoft (step 1)"), tenant.admin)
+        blocked = await chat.wait_for("step 2", _having("Step 2 of 4"))
+        said = text_of(card_of(blocked))
+        assert "Fix:" in said
+        assert "MCOSTANDARD" in said
+        _free_a_seat(sb, tenant, "ENTERPRISEPACK")
+        delivery = await chat.press(blocked, "Check again")
+        assert "Step 3 of 4" in text_of(delivery["body"]["value"])
+
+
+def _free_a_seat(sb: Harness, tenant: SeededTenant, part_number: str) -> None:
+    """The admin takes a licence away from a user, as in the Microsoft 365 admin centre."""
+    graph = sb.graph(tenant)
+    sku = next(
+        s["skuId"] for s in sb.state(tenant)["subscribedSkus"] if s["skuPartNumber"] == part_number
+    )
+    users = graph.get("/users", params={"$select": "id,assignedLicenses"}).json()["value"]
+    holder = next(u for u in users if any(a["skuId"] == sku for a in u["assignedLicenses"]))
+    response = graph.post(
+        f"/users/{holder['id']}/assignLicense",
+        json={"addLicenses": [], "removeLicenses": [sku]},
+    )
+    assert response.status_code == 200, response.text

@@ -45,6 +45,7 @@ class BotUnderTest:
     bot: Bot
     app_id: str
     url: str
+    secret: str
 
     def grant(self, tenant: SeededTenant) -> None:
         """The tenant consents to the bot's app (Graph and the Teams admin API)."""
@@ -57,26 +58,38 @@ class BotUnderTest:
 
 @asynccontextmanager
 async def running_bot(
-    sb: Harness, tmp: Path, *, runner: bool = True, **env: str
+    sb: Harness,
+    tmp: Path,
+    *,
+    runner: bool = True,
+    again: BotUnderTest | None = None,
+    restarts: bool = False,
+    **env: str,
 ) -> AsyncIterator[BotUnderTest]:
-    """The bot (and a runner) until the block ends."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    app_id, secret = str(uuid.uuid4()), "bot-secret-" + uuid.uuid4().hex
-    registered = sb.control.post(
-        "/apps",
-        json={
-            "client_id": app_id,
-            "secret": secret,
-            "display_name": BOT_NAME,
-            "redirect_uris": [f"{url}/auth/callback"],
-            "delegated": {
-                "Microsoft Graph": GRAPH_DELEGATED,
-                "Skype and Teams Tenant Admin API": ["user_impersonation"],
+    """The bot (and a runner) until the block ends; ``again``: the same installation (app,
+    port, database) started anew, as after a restart; ``restarts``: it will be (the channel
+    keeps its registration and conversations)."""
+    if again is None:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        app_id, secret = str(uuid.uuid4()), "bot-secret-" + uuid.uuid4().hex
+        registered = sb.control.post(
+            "/apps",
+            json={
+                "client_id": app_id,
+                "secret": secret,
+                "display_name": BOT_NAME,
+                "redirect_uris": [f"{url}/auth/callback"],
+                "delegated": {
+                    "Microsoft Graph": GRAPH_DELEGATED,
+                    "Skype and Teams Tenant Admin API": ["user_impersonation"],
+                },
             },
-        },
-    )
-    assert registered.status_code == 201, registered.text
+        )
+        assert registered.status_code == 201, registered.text
+    else:
+        app_id, secret, url = again.app_id, again.secret, again.url
+        port = int(url.rsplit(":", 1)[1])
     product = Product.create(
         sb,
         f"sqlite:///{tmp / 'bot.db'}",
@@ -123,13 +136,14 @@ async def running_bot(
         else None
     )
     try:
-        yield BotUnderTest(sb, product, bot, app_id, url)
+        yield BotUnderTest(sb, product, bot, app_id, url, secret)
     finally:
         stop.set()
         if work is not None:
             await work
         await site.cleanup()  # answers still on their way are sent first
-        sb.control.delete(f"/bots/{app_id}")
+        if not restarts:
+            sb.control.delete(f"/bots/{app_id}")
         product.close()
 
 
