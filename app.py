@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -347,6 +348,9 @@ def _serve(args: argparse.Namespace) -> int:
     async def main() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        # Database calls run in threads; with many conversations at once the default pool
+        # (CPUs + 4) would queue them behind each other.
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="db"))
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         site_runner = web.AppRunner(bot.app)

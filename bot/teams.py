@@ -3,10 +3,12 @@ Microsoft 365 Agents SDK stays a one-module change.
 
 It owns what botbuilder 4.17.1 gets wrong (research/botbuilder-with-the-sandbox.md): a
 credentials factory that builds MSAL with the configured authority and CA bundle and keeps one
-token cache; an ``/api/messages`` handler of its own that answers 401 to every bad token and 200
-with the card to every good invoke; backoff on 429 with ``Retry-After`` for everything sent; the
-tenant read from ``channelData.tenant.id``. Messages are acknowledged at once and handled in the
-background, in order per conversation; button presses are answered inline with a card.
+token cache; an ``/api/messages`` handler of its own, built from ``authenticate_request()`` and
+``process_activity()``, that answers 401 to every bad token and 200 with the card to every good
+invoke; the tenant read from ``channelData.tenant.id``. Messages are acknowledged at once and
+handled in the background, in order per conversation; button presses are answered inline with
+a card. What the bot sends goes to the Bot Connector REST API directly (msrest's serializer
+costs milliseconds a card), with backoff on 429 and ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -14,36 +16,45 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 import msal
 from aiohttp import web
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    ConversationReference,
 )
 from botframework.connector.auth import (
+    ConnectorFactory,
     MicrosoftAppCredentials,
     PasswordServiceClientCredentialFactory,
 )
-from msrest.exceptions import HttpOperationError
+from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import BotSettings
 from bot.turns import Answer, Person, Turn
 
 _log = logging.getLogger(__name__)
+# msrest builds every client's retry policy by testing 999 status codes against a 500-item
+# list (6 ms of CPU), and botbuilder builds clients for every activity and every send: with a
+# set the same policy takes 0.1 ms. Nothing else reads the attribute.
+ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 CARD = "application/vnd.microsoft.card.adaptive"
 # Teams' answer to a bot over its limits, and its other "try again" statuses (rate-limit.md).
 _RETRY_STATUSES = frozenset({412, 429, 502, 503, 504})
 _MAX_SEND_ATTEMPTS = 6
+_MAX_CLIENTS = 64
 
+T = TypeVar("T")
 OnTurn = Callable[[Turn], Awaitable[Answer]]
 OnSent = Callable[[Turn, str, str], Awaitable[None]]
 
@@ -104,6 +115,58 @@ class _CredentialsFactory(PasswordServiceClientCredentialFactory):  # type: igno
                 app_id, self._settings.app_password.get_secret_value(), authority, scope, self._http
             )
         return self._made[key]
+
+
+class _ReusedConnectors(ConnectorFactory):  # type: ignore[misc]
+    """botbuilder builds a Bot Connector client for every activity and every send (msrest
+    configuration, retry policy, pipeline: milliseconds of CPU each); one per app, service URL
+    and audience serves them all (the credentials renew their own tokens)."""
+
+    def __init__(self, inner: Any, clients: OrderedDict[tuple[str, str, str], Any]) -> None:
+        self._inner = inner
+        self._clients = clients
+
+    async def create(self, service_url: str, audience: str | None = None) -> Any:
+        """The client for ``service_url``, made once."""
+        key = (
+            str(getattr(self._inner, "_app_id", "")),
+            service_url,
+            str(audience or getattr(self._inner, "_to_channel_from_bot_oauth_scope", "")),
+        )
+        client = self._clients.get(key)
+        if client is None:
+            client = await self._inner.create(service_url, audience)
+            self._clients[key] = client
+            while len(self._clients) > _MAX_CLIENTS:
+                self._clients.popitem(last=False)
+        self._clients.move_to_end(key)
+        return client
+
+
+class _Authentication(ConfigurationBotFrameworkAuthentication):  # type: ignore[misc]
+    """botbuilder's authentication, reusing its clients (see ``_ReusedConnectors``)."""
+
+    def __init__(self, configuration: Any, credentials_factory: Any) -> None:
+        super().__init__(configuration, credentials_factory=credentials_factory)
+        self._clients: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+        self._token_clients: dict[str, Any] = {}
+
+    def reusing(self, factory: Any) -> Any:
+        """``factory``, making each client once."""
+        return _ReusedConnectors(factory, self._clients) if factory is not None else None
+
+    def create_connector_factory(self, claims_identity: Any) -> Any:
+        """The connector factory of proactive sends, reusing clients."""
+        return self.reusing(super().create_connector_factory(claims_identity))
+
+    async def create_user_token_client(self, claims_identity: Any) -> Any:
+        """One user-token client per app (the bot never uses it, botbuilder makes it anyway)."""
+        app_id = str(claims_identity.get_claim_value("aud") or "")
+        client = self._token_clients.get(app_id)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            self._token_clients[app_id] = client
+        return client
 
 
 @dataclass
@@ -214,6 +277,29 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=answer.replace)
 
 
+class _TokenChecker:
+    """botbuilder checks tokens with blocking calls now and then (fetching the signing keys):
+    it does so on an event loop of its own, so neither the server's loop nor its thread pool
+    (busy with the database) ever makes an acknowledgement wait."""
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="token-checker", daemon=True
+        )
+        self._thread.start()
+
+    async def check(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Run ``coroutine`` on the checker's loop; its result."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
+    def close(self) -> None:
+        """Stop the loop and its thread."""
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+        self._loop.close()
+
+
 class TeamsSurface:
     """Receives Teams' activities, and sends and updates the bot's messages."""
 
@@ -222,7 +308,9 @@ class TeamsSurface:
         self._on_turn = on_turn
         self._on_sent = on_sent
         self._http = httpx.Client(verify=_verify(settings), timeout=30)
-        self._authentication = ConfigurationBotFrameworkAuthentication(
+        self._connector_http = httpx.AsyncClient(verify=_verify(settings), timeout=30)
+        self._credentials: _AppCredentials | None = None
+        self._authentication = _Authentication(
             _Configuration(
                 APP_ID=settings.app_id,
                 APP_PASSWORD=settings.app_password.get_secret_value(),
@@ -235,6 +323,7 @@ class TeamsSurface:
             ),
             credentials_factory=_CredentialsFactory(settings, self._http),
         )
+        self._checker = _TokenChecker()
         self._adapter = CloudAdapter(self._authentication)
         self._adapter.on_turn_error = self._turn_error
         self._handler = _Handler(self)
@@ -265,10 +354,10 @@ class TeamsSurface:
             return web.json_response({"error": "the body is not an activity"}, status=400)
         header = request.headers.get("Authorization", "")
         try:
-            # botbuilder fetches signing keys with blocking calls: off the event loop.
-            auth = await asyncio.to_thread(
-                asyncio.run, self._authentication.authenticate_request(activity, header)
+            auth = await self._checker.check(
+                self._authentication.authenticate_request(activity, header)
             )
+            auth.connector_factory = self._authentication.reusing(auth.connector_factory)
         except Exception as exc:
             _log.info("refused an activity: %s", type(exc).__name__)
             return web.json_response({"error": "unauthorized"}, status=401)
@@ -336,34 +425,23 @@ class TeamsSurface:
         """Wait for background work, then release the HTTP client."""
         pending = [*self._workers.values(), *self._tasks]
         await asyncio.gather(*pending, return_exceptions=True)
+        self._checker.close()
+        await self._connector_http.aclose()
         self._http.close()
 
     # ----------------------------------------------------------------------- outbound
 
     async def send(self, reference: dict[str, Any], card: dict[str, Any]) -> str:
         """Post a card to a conversation; its activity id."""
-        sent: dict[str, str] = {}
-
-        async def callback(context: TurnContext) -> None:
-            response = await context.send_activity(
-                MessageFactory.attachment(CardFactory.adaptive_card(card))
-            )
-            sent["id"] = str(response.id if response else "")
-
-        await self._proactive(reference, callback)
-        return sent.get("id", "")
+        answer = await self._connector("POST", reference, "", _message(card))
+        return str(answer.get("id") or "")
 
     async def update(
         self, reference: dict[str, Any], activity_id: str, card: dict[str, Any]
     ) -> None:
         """Replace a card the bot sent earlier, for everyone in the conversation."""
-
-        async def callback(context: TurnContext) -> None:
-            activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-            activity.id = activity_id
-            await context.update_activity(activity)
-
-        await self._proactive(reference, callback)
+        activity = {**_message(card), "id": activity_id}
+        await self._connector("PUT", reference, "/" + quote(activity_id, safe=""), activity)
 
     async def update_quietly(
         self, reference: dict[str, Any], activity_id: str, card: dict[str, Any]
@@ -374,20 +452,51 @@ class TeamsSurface:
         except SendFailed as exc:
             _log.warning("could not update a card for everyone: %s", exc.status)
 
-    async def _proactive(
-        self, reference: dict[str, Any], callback: Callable[[TurnContext], Awaitable[None]]
-    ) -> None:
-        ref = ConversationReference().deserialize(reference)
+    async def _connector(
+        self, method: str, reference: dict[str, Any], suffix: str, activity: dict[str, Any]
+    ) -> dict[str, Any]:
+        """One call of the Bot Connector REST API, with backoff on 429 and Teams' other
+        "try again" answers. Called directly rather than through botbuilder's clients: msrest
+        serializes a card node by node, milliseconds of CPU for every send."""
+        service_url = str(reference.get("serviceUrl") or reference.get("service_url") or "")
+        conversation = str((reference.get("conversation") or {}).get("id") or "")
+        url = (
+            f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation, safe='')}"
+            f"/activities{suffix}"
+        )
         for attempt in range(1, _MAX_SEND_ATTEMPTS + 1):
+            token = await asyncio.to_thread(self._outbound_credentials().get_access_token)
             try:
-                await self._adapter.continue_conversation(ref, callback, self._settings.app_id)
-                return
-            except HttpOperationError as exc:
-                failure = _failure(exc)
-                if failure.status not in _RETRY_STATUSES or attempt == _MAX_SEND_ATTEMPTS:
-                    raise failure from exc
-                delay = failure.retry_after or min(30.0, 0.5 * 2**attempt)
-                await asyncio.sleep(delay * self._rng.uniform(1.0, 1.2))
+                response = await self._connector_http.request(
+                    method, url, json=activity, headers={"Authorization": f"Bearer {token}"}
+                )
+            except httpx.TransportError as exc:
+                failure = SendFailed(0, f"{type(exc).__name__}: {exc}", None, False)
+            else:
+                if response.is_success:
+                    body = response.json() if response.content else {}
+                    return body if isinstance(body, dict) else {}
+                failure = _failure(response)
+            if failure.status not in _RETRY_STATUSES or attempt == _MAX_SEND_ATTEMPTS:
+                raise failure
+            delay = failure.retry_after or min(30.0, 0.5 * 2**attempt)
+            await asyncio.sleep(delay * self._rng.uniform(1.0, 1.2))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _outbound_credentials(self) -> _AppCredentials:
+        if self._credentials is None:
+            self._credentials = _AppCredentials(
+                self._settings.app_id,
+                self._settings.app_password.get_secret_value(),
+                self._settings.to_channel_login_url,
+                self._settings.to_channel_scope,
+                self._http,
+            )
+        return self._credentials
+
+
+def _message(card: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "message", "attachments": [{"contentType": CARD, "content": card}]}
 
 
 def _shape_problem(body: Any) -> str | None:
@@ -423,16 +532,16 @@ def _invoke_body(body: Any) -> Any:
     return body.serialize() if hasattr(body, "serialize") else body
 
 
-def _failure(exc: HttpOperationError) -> SendFailed:
-    response = getattr(exc, "response", None)
-    status = int(getattr(response, "status_code", 0) or 0)
-    headers = getattr(response, "headers", {}) or {}
+def _failure(response: httpx.Response) -> SendFailed:
+    status = response.status_code
     retry_after: float | None = None
-    raw = headers.get("Retry-After")
     try:
+        raw = response.headers.get("Retry-After")
         retry_after = float(raw) if raw else None
-    except (TypeError, ValueError):
+    except ValueError:
         retry_after = None
-    text = str(getattr(response, "text", "") or exc)[:300]
-    gone = status in (403, 404) and ("MessageWritesBlocked" in text or status == 404)
+    text = response.text[:300]
+    # The app was removed from the conversation (Teams' 403 MessageWritesBlocked), or the
+    # conversation is gone: never worth another try.
+    gone = status == 404 or (status == 403 and "MessageWritesBlocked" in text)
     return SendFailed(status, text, retry_after, gone or status == 403)

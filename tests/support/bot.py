@@ -5,12 +5,16 @@ runner beside it, and the web chat's API to talk to it as a user of a tenant."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +26,12 @@ from bot.server import Bot, build_bot
 from bot.settings import BotSettings
 from bot.sign_in_pages import COOKIE as SIGN_IN_COOKIE
 from tests.support.harness import ADMIN_SCOPES, GRAPH_DELEGATED, TEAMS_SCOPE, Harness, SeededTenant
-from tests.support.product import VAULT_KEY, Product
+from tests.support.processes import stop
+from tests.support.product import VAULT_KEY, Product, product_env
 from tests.support.signin import sign_in
 
 BOT_NAME = "Callroute"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def free_port() -> int:
@@ -37,12 +43,10 @@ def free_port() -> int:
 
 
 @dataclass
-class BotUnderTest:
-    """The running bot, its product installation, and how to reach it."""
+class BotEndpoint:
+    """A bot registered with the sandbox's channel: its app and where it listens."""
 
     sb: Harness
-    product: Product
-    bot: Bot
     app_id: str
     url: str
     secret: str
@@ -54,6 +58,93 @@ class BotUnderTest:
             json={"client_id": self.app_id, "scopes": [*ADMIN_SCOPES, TEAMS_SCOPE]},
         )
         assert response.status_code == 200, response.text
+
+
+@dataclass
+class BotUnderTest(BotEndpoint):
+    """The bot running in the test's event loop, with its product installation."""
+
+    product: Product
+    bot: Bot
+
+
+def register_app(sb: Harness, url: str) -> tuple[str, str]:
+    """An app registration for a bot at ``url`` (its sign-in callback there); id and secret."""
+    app_id, secret = str(uuid.uuid4()), "bot-secret-" + uuid.uuid4().hex
+    registered = sb.control.post(
+        "/apps",
+        json={
+            "client_id": app_id,
+            "secret": secret,
+            "display_name": BOT_NAME,
+            "redirect_uris": [f"{url}/auth/callback"],
+            "delegated": {
+                "Microsoft Graph": GRAPH_DELEGATED,
+                "Skype and Teams Tenant Admin API": ["user_impersonation"],
+            },
+        },
+    )
+    assert registered.status_code == 201, registered.text
+    return app_id, secret
+
+
+def bot_env(sb: Harness, app_id: str, secret: str, url: str) -> dict[str, str]:
+    """The bot's settings against the sandbox, by the Bot Framework's names."""
+    e = sb.endpoints
+    return {
+        "MicrosoftAppId": app_id,
+        "MicrosoftAppPassword": secret,
+        "ToChannelFromBotLoginUrl": f"{e.authority}/botframework.com",
+        "ToBotFromChannelOpenIdMetadataUrl": e.openid_metadata,
+        "CA_BUNDLE": e.ca_file,
+        "BOT_PORT": url.rsplit(":", 1)[1],
+        "BOT_PUBLIC_URL": url,
+        "OAUTH_REDIRECT_URI": f"{url}/auth/callback",
+    }
+
+
+def register_bot(sb: Harness, app_id: str, url: str) -> None:
+    """Tell the channel where the bot's messaging endpoint is."""
+    response = sb.control.post(
+        "/bots", json={"app_id": app_id, "name": BOT_NAME, "endpoint": f"{url}/api/messages"}
+    )
+    assert response.status_code == 201, response.text
+
+
+@contextmanager
+def served_bot(sb: Harness, tmp: Path, **env: str) -> Iterator[BotEndpoint]:
+    """``python app.py serve --with-runner`` in a process of its own, with a SQLite database
+    in ``tmp`` (its log in ``tmp/serve.log``), registered with the channel."""
+    url = f"http://127.0.0.1:{free_port()}"
+    app_id, secret = register_app(sb, url)
+    settings = {
+        **os.environ,
+        **product_env(sb.endpoints, f"sqlite:///{tmp / 'bot.db'}"),
+        **bot_env(sb, app_id, secret, url),
+        **env,
+    }
+    command = [sys.executable, str(ROOT / "app.py")]
+    subprocess.run([*command, "migrate"], env=settings, check=True, capture_output=True)
+    with (tmp / "serve.log").open("w") as log:
+        proc = subprocess.Popen(
+            [*command, "serve", "--with-runner"], env=settings, stdout=log, stderr=log
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert proc.poll() is None, (tmp / "serve.log").read_text()
+                try:
+                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline, "the bot did not start"
+                time.sleep(0.1)
+            register_bot(sb, app_id, url)
+            yield BotEndpoint(sb, app_id, url, secret)
+        finally:
+            stop(proc)
+            sb.control.delete(f"/bots/{app_id}")
 
 
 @asynccontextmanager
@@ -72,21 +163,7 @@ async def running_bot(
     if again is None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
-        app_id, secret = str(uuid.uuid4()), "bot-secret-" + uuid.uuid4().hex
-        registered = sb.control.post(
-            "/apps",
-            json={
-                "client_id": app_id,
-                "secret": secret,
-                "display_name": BOT_NAME,
-                "redirect_uris": [f"{url}/auth/callback"],
-                "delegated": {
-                    "Microsoft Graph": GRAPH_DELEGATED,
-                    "Skype and Teams Tenant Admin API": ["user_impersonation"],
-                },
-            },
-        )
-        assert registered.status_code == 201, registered.text
+        app_id, secret = register_app(sb, url)
     else:
         app_id, secret, url = again.app_id, again.secret, again.url
         port = int(url.rsplit(":", 1)[1])
@@ -98,47 +175,31 @@ async def running_bot(
         OAUTH_REDIRECT_URI=f"{url}/auth/callback",
         **env,
     )
-    e = sb.endpoints
-    settings = BotSettings.model_validate(
-        {
-            "MicrosoftAppId": app_id,
-            "MicrosoftAppPassword": secret,
-            "ToChannelFromBotLoginUrl": f"{e.authority}/botframework.com",
-            "ToBotFromChannelOpenIdMetadataUrl": e.openid_metadata,
-            "CA_BUNDLE": e.ca_file,
-            "BOT_PORT": str(port),
-            "BOT_PUBLIC_URL": url,
-        }
-    )
-    import base64
-
+    settings = BotSettings.model_validate(bot_env(sb, app_id, secret, url))
     bot = build_bot(
         settings,
         product.runtime.integrations,
         product.runtime.engine,
         base64.b64decode(VAULT_KEY),
-        e.authority,
+        sb.endpoints.authority,
         notifier_owner="test-notifier",
     )
     site = web.AppRunner(bot.app)
     await site.setup()
     await web.TCPSite(site, "127.0.0.1", port).start()
-    response = sb.control.post(
-        "/bots", json={"app_id": app_id, "name": BOT_NAME, "endpoint": f"{url}/api/messages"}
-    )
-    assert response.status_code == 201, response.text
-    stop = asyncio.Event()
+    register_bot(sb, app_id, url)
+    stopping = asyncio.Event()
     work = (
         asyncio.create_task(
-            product.runner(idle_poll_seconds=0.1, hold_seconds=1.0).run_forever(stop)
+            product.runner(idle_poll_seconds=0.1, hold_seconds=1.0).run_forever(stopping)
         )
         if runner
         else None
     )
     try:
-        yield BotUnderTest(sb, product, bot, app_id, url, secret)
+        yield BotUnderTest(sb, app_id, url, secret, product, bot)
     finally:
-        stop.set()
+        stopping.set()
         if work is not None:
             await work
         await site.cleanup()  # answers still on their way are sent first
@@ -150,7 +211,7 @@ async def running_bot(
 class Client:
     """One user of a tenant in the web chat, talking to the bot."""
 
-    def __init__(self, http: httpx.AsyncClient, under: BotUnderTest, tenant: SeededTenant) -> None:
+    def __init__(self, http: httpx.AsyncClient, under: BotEndpoint, tenant: SeededTenant) -> None:
         self.http, self.under, self.tenant = http, under, tenant
         self.conversation = ""
         self.user = ""
