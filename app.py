@@ -309,6 +309,7 @@ def _runner(args: argparse.Namespace) -> int:
             loop.add_signal_handler(sig, stop.set)
         logging.getLogger("runner").info("runner %s started", runner.owner)
         await runner.run_forever(stop)
+        await runtime.ports.aclose()
         logging.getLogger("runner").info("runner %s stopped; its leases are released", runner.owner)
 
     asyncio.run(main())
@@ -353,7 +354,8 @@ def _serve(args: argparse.Namespace) -> int:
         loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="db"))
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        site_runner = web.AppRunner(bot.app)
+        # No access log: a line per Teams activity costs more than handling a message does.
+        site_runner = web.AppRunner(bot.app, access_log=None)
         await site_runner.setup()
         await web.TCPSite(site_runner, bot_settings.host, bot_settings.port).start()
         logging.getLogger("serve").info(
@@ -364,6 +366,7 @@ def _serve(args: argparse.Namespace) -> int:
         await asyncio.gather(*work)
         # In-flight requests are answered, notifications released, leases let go.
         await site_runner.cleanup()
+        await runtime.ports.aclose()
 
     try:
         asyncio.run(main())

@@ -14,15 +14,18 @@ costs milliseconds a card), with backoff on 429 and ``Retry-After``.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
+import ssl
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+import aiohttp
 import httpx
 import msal
 from aiohttp import web
@@ -32,6 +35,7 @@ from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFramewo
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
+    InvokeResponse,
 )
 from botframework.connector.auth import (
     ConnectorFactory,
@@ -49,6 +53,7 @@ _log = logging.getLogger(__name__)
 # set the same policy takes 0.1 ms. Nothing else reads the attribute.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 CARD = "application/vnd.microsoft.card.adaptive"
+ERROR = "application/vnd.microsoft.error"
 # Teams' answer to a bot over its limits, and its other "try again" statuses (rate-limit.md).
 _RETRY_STATUSES = frozenset({412, 429, 502, 503, 504})
 _MAX_SEND_ATTEMPTS = 6
@@ -185,10 +190,13 @@ class _Configuration:
 
 
 def _verify(settings: BotSettings) -> Any:
-    import ssl
+    return _ssl(settings) or True
 
+
+def _ssl(settings: BotSettings) -> ssl.SSLContext | None:
+    """The configured CAs (the sandbox's, locally); ``None``: the system's."""
     return (
-        ssl.create_default_context(cafile=str(settings.ca_bundle)) if settings.ca_bundle else True
+        ssl.create_default_context(cafile=str(settings.ca_bundle)) if settings.ca_bundle else None
     )
 
 
@@ -205,8 +213,40 @@ def _tenant(activity: Activity) -> str:
     return str((tenant or {}).get("id") or "")
 
 
+def _account(account: Any) -> dict[str, str]:
+    if account is None:
+        return {}
+    found = {
+        "id": getattr(account, "id", None),
+        "name": getattr(account, "name", None),
+        "aadObjectId": getattr(account, "aad_object_id", None),
+    }
+    return {key: str(value) for key, value in found.items() if value}
+
+
+def _reference(activity: Activity) -> dict[str, Any]:
+    """Where to send to this conversation later: a ConversationReference as the Bot Framework
+    serializes it (built by hand: msrest's serializer costs a millisecond an activity)."""
+    conversation = activity.conversation
+    found = {
+        "id": conversation.id,
+        "conversationType": conversation.conversation_type,
+        "tenantId": getattr(conversation, "tenant_id", None),
+        "name": conversation.name,
+    }
+    return {
+        "activityId": activity.id,
+        "user": _account(activity.from_property),
+        "bot": _account(activity.recipient),
+        "conversation": {key: str(value) for key, value in found.items() if value},
+        "channelId": activity.channel_id,
+        "locale": activity.locale,
+        "serviceUrl": activity.service_url,
+    }
+
+
 def _turn(activity: Activity, kind: str) -> Turn:
-    reference = TurnContext.get_conversation_reference(activity).serialize()
+    reference = _reference(activity)
     conversation = activity.conversation
     tenant = _tenant(activity)
     value = activity.value if isinstance(activity.value, dict) else {}
@@ -257,11 +297,21 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         """The app was removed: nothing can be sent there any more."""
         self.surface.enqueue(_turn(turn_context.activity, "uninstalled"))
 
-    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value: Any) -> Any:
-        """A button (Action.Execute): answered inline with the card that replaces it."""
-        from botbuilder.schema import AdaptiveCardInvokeResponse
-
-        turn = _turn(turn_context.activity, "action")
+    async def on_invoke_activity(self, turn_context: TurnContext) -> Any:
+        """A button (``adaptiveCard/action``) is answered here, with the card as plain JSON
+        (botbuilder would serialize it node by node through msrest); other invokes as
+        botbuilder does (501, which the surface turns into a 400)."""
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action")
+        if not isinstance(action, dict):
+            return _invoke(400, ERROR, {"code": "BadRequest", "message": "No action to run."})
+        if action.get("type") != "Action.Execute":
+            message = f"The action '{action.get('type')}' is not supported."
+            return _invoke(400, ERROR, {"code": "NotSupported", "message": message})
+        turn = _turn(activity, "action")
         answer = await self.surface.answer(turn)
         for card in answer.cards:
             self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
@@ -271,10 +321,13 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
                 self.surface.update_quietly(turn.reference, turn.card_id, answer.replace)
             )
         if answer.replace is None:
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type="application/vnd.microsoft.activity.message", value="OK"
-            )
-        return AdaptiveCardInvokeResponse(status_code=200, type=CARD, value=answer.replace)
+            return _invoke(200, "application/vnd.microsoft.activity.message", "OK")
+        return _invoke(200, CARD, answer.replace)
+
+
+def _invoke(status: int, kind: str, value: Any) -> InvokeResponse:
+    """Universal Actions' answer: HTTP 200, the outcome in the body (botframework-teams §3.2)."""
+    return InvokeResponse(status=200, body={"statusCode": status, "type": kind, "value": value})
 
 
 class _TokenChecker:
@@ -308,7 +361,7 @@ class TeamsSurface:
         self._on_turn = on_turn
         self._on_sent = on_sent
         self._http = httpx.Client(verify=_verify(settings), timeout=30)
-        self._connector_http = httpx.AsyncClient(verify=_verify(settings), timeout=30)
+        self._connector_http: aiohttp.ClientSession | None = None
         self._credentials: _AppCredentials | None = None
         self._authentication = _Authentication(
             _Configuration(
@@ -426,7 +479,8 @@ class TeamsSurface:
         pending = [*self._workers.values(), *self._tasks]
         await asyncio.gather(*pending, return_exceptions=True)
         self._checker.close()
-        await self._connector_http.aclose()
+        if self._connector_http is not None:
+            await self._connector_http.close()
         self._http.close()
 
     # ----------------------------------------------------------------------- outbound
@@ -467,21 +521,31 @@ class TeamsSurface:
         for attempt in range(1, _MAX_SEND_ATTEMPTS + 1):
             token = await asyncio.to_thread(self._outbound_credentials().get_access_token)
             try:
-                response = await self._connector_http.request(
+                async with self._session().request(
                     method, url, json=activity, headers={"Authorization": f"Bearer {token}"}
-                )
-            except httpx.TransportError as exc:
+                ) as response:
+                    text = await response.text()
+                    if 200 <= response.status < 300:
+                        body = json.loads(text) if text.strip() else {}
+                        return body if isinstance(body, dict) else {}
+                    failure = _failure(response.status, response.headers, text)
+            except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
                 failure = SendFailed(0, f"{type(exc).__name__}: {exc}", None, False)
-            else:
-                if response.is_success:
-                    body = response.json() if response.content else {}
-                    return body if isinstance(body, dict) else {}
-                failure = _failure(response)
             if failure.status not in _RETRY_STATUSES or attempt == _MAX_SEND_ATTEMPTS:
                 raise failure
             delay = failure.retry_after or min(30.0, 0.5 * 2**attempt)
             await asyncio.sleep(delay * self._rng.uniform(1.0, 1.2))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _session(self) -> aiohttp.ClientSession:
+        # aiohttp rather than httpx here: httpx's pool spends milliseconds per request once
+        # many conversations are sent to at once.
+        if self._connector_http is None:
+            self._connector_http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(ssl=_ssl(self._settings) or True, limit=100),
+                timeout=aiohttp.ClientTimeout(total=30),
+            )
+        return self._connector_http
 
     def _outbound_credentials(self) -> _AppCredentials:
         if self._credentials is None:
@@ -532,15 +596,14 @@ def _invoke_body(body: Any) -> Any:
     return body.serialize() if hasattr(body, "serialize") else body
 
 
-def _failure(response: httpx.Response) -> SendFailed:
-    status = response.status_code
+def _failure(status: int, headers: Mapping[str, str], body: str) -> SendFailed:
     retry_after: float | None = None
     try:
-        raw = response.headers.get("Retry-After")
+        raw = headers.get("Retry-After")
         retry_after = float(raw) if raw else None
     except ValueError:
         retry_after = None
-    text = response.text[:300]
+    text = body[:300]
     # The app was removed from the conversation (Teams' 403 MessageWritesBlocked), or the
     # conversation is gone: never worth another try.
     gone = status == 404 or (status == 403 and "MessageWritesBlocked" in text)

@@ -7,8 +7,6 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
-
 from provisioning.engine.clock import Clock
 from provisioning.identity.msal_client import http_client
 from provisioning.identity.scopes import Purpose
@@ -21,8 +19,8 @@ from provisioning.microsoft.adapters.graph_domains import GraphDomains
 from provisioning.microsoft.adapters.graph_numbers import GraphNumbers
 from provisioning.microsoft.adapters.graph_users import GraphUsers
 from provisioning.microsoft.adapters.http import JsonApi
+from provisioning.microsoft.adapters.pool import ClientPool
 from provisioning.microsoft.adapters.teams_voice import TeamsVoiceConfig, TeamsVoiceUsers
-from provisioning.microsoft.adapters.tls import verify_for
 from provisioning.microsoft.errors import GRAPH, TEAMS_ADMIN
 from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
@@ -67,20 +65,21 @@ class AdapterPortsFactory:
         self._clock = clock
         # One for the factory's life: msal's discovery documents stay cached in it.
         self.msal_client = http_client(microsoft)
+        self._pool = ClientPool(microsoft, microsoft.http_keepalive_seconds)
 
     def close(self) -> None:
         """Close the HTTP client msal uses."""
         self.msal_client.close()
 
+    async def aclose(self) -> None:
+        """Close the connections to Microsoft kept open between uses (at shutdown)."""
+        await self._pool.aclose()
+
     @asynccontextmanager
     async def open(self, tenant_id: str) -> AsyncIterator[TenantPorts]:
         """The tenant's ports; HTTP clients close when the block ends."""
         ms = self._microsoft
-        async with httpx.AsyncClient(
-            verify=verify_for(ms.ca_bundle),
-            timeout=ms.http_timeout_seconds,
-            limits=httpx.Limits(max_connections=20),
-        ) as client:
+        async with self._pool.client(tenant_id) as client:
             tokens = MsalTokens(
                 tenant_id, self._identity, ms, self._vault, self._clock, self.msal_client
             )

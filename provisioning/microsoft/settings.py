@@ -31,6 +31,8 @@ class MicrosoftSettings(BaseSettings):
     # Certificate authorities to trust instead of the system's (the sandbox's own CA).
     ca_bundle: Path | None = Field(None, alias="CA_BUNDLE")
     http_timeout_seconds: float = Field(30.0, alias="HTTP_TIMEOUT_SECONDS")
+    # How long connections to Microsoft stay open once nothing uses them (0: closed at once).
+    http_keepalive_seconds: float = Field(30.0, alias="HTTP_KEEPALIVE_SECONDS")
 
 
 class ProviderDnsSettings(BaseSettings):

@@ -60,6 +60,8 @@ def product_env(endpoints: SandboxEndpoints, database_url: str, **extra: str) ->
         "RUNNER_LEASE_SECONDS": "3",
         "RUNNER_IDLE_POLL_SECONDS": "0.2",
         "HTTP_TIMEOUT_SECONDS": "5",
+        # Each test's event loop ends with it: no connections may outlive their users.
+        "HTTP_KEEPALIVE_SECONDS": "0",
         **extra,
     }
 
