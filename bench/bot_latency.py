@@ -5,11 +5,11 @@ Run ``python bench/bot_latency.py``. It starts its own sandbox (Graph answers in
 Teams admin API in 400 ms, as in bench/provisioning.py) and the bot.
 
 - Message acknowledgement: every conversation types messages (``status``, ``help``…) one
-  after the other, a second apart; the figure is the p99 of the time the channel waits for
-  the bot's HTTP 200.
+  after the other, a second apart on average; the figure is the p99 of the time the channel
+  waits for the bot's HTTP 200.
   The bot answers a message later, in the background: acknowledging takes no round trip to
   anyone, so the bound is the issue's budget, 150 ms.
-- Invoke answers: every conversation presses, a second after each answer, buttons whose
+- Invoke answers: every conversation presses, a second after each answer on average, buttons whose
   answer is a card that needs
   Microsoft (``Check again`` on the wizard runs the readiness check: two Graph round trips in
   a row, 0.2 s at the configured latency, plus the provider zone's DNS); the figure is the p99
@@ -21,6 +21,7 @@ Teams admin API in 400 ms, as in bench/provisioning.py) and the bot.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import sys
 import tempfile
@@ -44,9 +45,12 @@ LATENCY_MS = {"entra": 0.0, "graph": 100.0, "teams_admin": 400.0}
 CONVERSATIONS = 50
 MESSAGES_EACH = 20
 PRESSES_EACH = 6
-# After each answer a user reads for a second before typing or pressing again: faster than
-# anyone works, so the 50 conversations send ~45 messages or ~35 presses a second together.
+# After each answer a user reads for a second on average before typing or pressing again
+# (faster than anyone works), so the 50 conversations send ~45 messages or ~35 presses a
+# second together. Users are independent: each starts at a random moment and thinks for an
+# exponentially distributed time (the usual closed-loop model), not in lockstep with the others.
 THINK_SECONDS = 1.0
+_rng = random.Random(10)
 INTEGRATING = 10
 ACK_BOUND_S = 0.150
 INVOKE_BOUND_S = 1.0
@@ -112,9 +116,10 @@ class Load:
 async def _messages(load: Load, chat: Client) -> list[float]:
     """A user typing: one message, a short pause to read, the next."""
     times = []
+    await asyncio.sleep(_rng.uniform(0, THINK_SECONDS))
     for index in range(MESSAGES_EACH):
         times.append(await load.say(chat, WORDS[index % len(WORDS)]))
-        await asyncio.sleep(THINK_SECONDS)
+        await asyncio.sleep(_rng.expovariate(1 / THINK_SECONDS))
     return times
 
 
@@ -149,9 +154,10 @@ def _actions(card: dict[str, Any]) -> list[dict[str, Any]]:
 async def _presses(load: Load, chat: Client, wizard: dict[str, Any]) -> list[float]:
     """``Check again`` on the blocked wizard, again and again (the answer replaces the card)."""
     times = []
+    await asyncio.sleep(_rng.uniform(0, THINK_SECONDS))
     for _ in range(PRESSES_EACH):
         times.append(await load.press(chat, wizard, "Check again"))
-        await asyncio.sleep(THINK_SECONDS)
+        await asyncio.sleep(_rng.expovariate(1 / THINK_SECONDS))
     return times
 
 

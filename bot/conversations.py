@@ -24,6 +24,10 @@ class ConversationStore:
         """Keep (or refresh) how to reach a conversation."""
         with Session(self._engine) as session:
             record = session.get(ConversationRecord, key)
+            # Every activity brings the reference again, mostly unchanged: a write per message
+            # would queue replicas behind the database's write lock for nothing.
+            if record is not None and record.installed and _same(record.reference, reference):
+                return
             if record is None:
                 record = ConversationRecord(
                     key=key,
@@ -73,3 +77,17 @@ class ConversationStore:
             record.activity_id, record.updated_at = activity_id, now
             session.add(record)
             session.commit()
+
+
+def _same(stored: str, reference: dict[str, Any]) -> bool:
+    """Whether a stored reference reaches the conversation as ``reference`` does (the id of the
+    activity it came with aside, which changes every time and is never used to send)."""
+    try:
+        kept = json.loads(stored)
+    except ValueError:
+        return False
+    if not isinstance(kept, dict):
+        return False
+    kept.pop("activityId", None)
+    fresh = {key: value for key, value in reference.items() if key != "activityId"}
+    return bool(kept == fresh)

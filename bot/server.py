@@ -22,7 +22,7 @@ from bot.sign_in_pages import SignInPages
 from bot.teams import SendFailed, TeamsSurface
 from bot.turns import Person, Turn
 from cards.models import Button, Notice
-from provisioning.integrations import Integrations, SignedIn, SignInBinding
+from provisioning.integrations import Integrations, Purpose, SignedIn, SignInBinding
 
 
 @dataclass
@@ -91,6 +91,9 @@ def build_bot(
                 await asyncio.to_thread(
                     conversations.keep_card, binding.conversation, "wizard", sent, time.time()
                 )
+        if binding.purpose == Purpose.GRAPH.value and binding.user_id:
+            # The admin's next press is on the wizard: have their roles at hand by then.
+            await dialogue.admin(turn)
 
     pages = SignInPages(integrations, links, authority, after_sign_in)
     app = web.Application()
