@@ -17,6 +17,7 @@ from provisioning.microsoft.adapters.dns_update import DnsZoneAdapter
 from provisioning.microsoft.adapters.graph_directory import GraphDirectory
 from provisioning.microsoft.adapters.graph_domains import GraphDomains
 from provisioning.microsoft.adapters.graph_numbers import GraphNumbers
+from provisioning.microsoft.adapters.graph_user_sync import GraphUserSync
 from provisioning.microsoft.adapters.graph_users import GraphUsers
 from provisioning.microsoft.adapters.http import JsonApi
 from provisioning.microsoft.adapters.pool import ClientPool
@@ -105,6 +106,7 @@ class AdapterPortsFactory:
                     zone=zone_adapter(self._dns),
                     probe=probe_adapter(self._dns),
                     sign_ins=VaultSignIns(tenant_id, self._vault, self._audit, self._clock),
+                    user_sync=GraphUserSync(graph),
                 )
             finally:
                 warming.cancel()

@@ -8,6 +8,7 @@ from storage.notifications import NotificationRecord, RunSubscription
 from storage.runs import RunRecord, StepRecord
 from storage.sign_ins import SignInFlowRecord
 from storage.tenants import TenantRecord
+from storage.users import TenantUserRecord, UserSyncRecord
 
 __all__ = [
     "AuditEvent",
@@ -22,4 +23,6 @@ __all__ = [
     "SignInFlowRecord",
     "StepRecord",
     "TenantRecord",
+    "TenantUserRecord",
+    "UserSyncRecord",
 ]

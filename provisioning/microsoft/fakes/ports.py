@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
-from provisioning.microsoft.catalog import MCOSTANDARD_PLAN
+from provisioning.microsoft.catalog import MCOEV_PLAN, MCOSTANDARD_PLAN
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.fakes.dns import FakeDnsWorld, FakeProbe, FakeZone
 from provisioning.microsoft.fakes.world import FakeMicrosoft, FakeOperation, FakeUser
@@ -15,6 +15,7 @@ from provisioning.microsoft.ports.directory import DirectoryRole, Organization, 
 from provisioning.microsoft.ports.domains import Domain
 from provisioning.microsoft.ports.numbers import AssignedNumber, NumberOperation, OperationStatus
 from provisioning.microsoft.ports.tenant import TenantPorts
+from provisioning.microsoft.ports.user_sync import DeltaExpiredError, DirectoryUser, Page, VoiceUser
 from provisioning.microsoft.ports.users import User
 from provisioning.microsoft.ports.voice import (
     DialPlan,
@@ -381,6 +382,50 @@ class FakeSignIns:
         return 2
 
 
+class FakeUserSync:
+    """The sync's reads over the fake tenant: every user on one page, no delta rounds."""
+
+    def __init__(self, w: FakeMicrosoft) -> None:
+        self.w = w
+
+    def _directory(self, u: FakeUser) -> DirectoryUser:
+        return DirectoryUser(u.id, u.upn, u.upn.split("@")[0], "", True, MCOEV_PLAN in u.plans)
+
+    def _voice(self, u: FakeUser) -> VoiceUser:
+        return VoiceUser(
+            u.id,
+            u.upn,
+            bool(u.numbers),
+            tuple(sorted(u.numbers)),
+            u.grants.get("OnlineVoiceRoutingPolicy") or "",
+            u.grants.get("TenantDialPlan") or "",
+            u.account_type,
+        )
+
+    async def directory_page(self, link: str | None) -> Page[DirectoryUser]:
+        """Every user, with a delta link that the fake never accepts."""
+        self.w.hit("sync_directory_page")
+        if link is not None:
+            raise DeltaExpiredError("the fake keeps no delta state")
+        return Page([self._directory(u) for u in self.w.users.values()], None, "fake:delta")
+
+    async def voice_page(self, link: str | None, voice_only: bool = False) -> Page[VoiceUser]:
+        """Every user's voice."""
+        self.w.hit("sync_voice_page")
+        users = [u for u in self.w.users.values() if u.account_type != "ResourceAccount"]
+        return Page([self._voice(u) for u in users if not voice_only or u.numbers])
+
+    async def find(self, query: str) -> list[DirectoryUser]:
+        """Users whose UPN starts with ``query``."""
+        q = query.lower()
+        return [self._directory(u) for u in self.w.users.values() if u.upn.lower().startswith(q)]
+
+    async def voice_of(self, user_id: str) -> VoiceUser | None:
+        """One user's voice."""
+        user = self.w.users.get(user_id)
+        return self._voice(user) if user else None
+
+
 def fake_ports(world: FakeMicrosoft, dns: FakeDnsWorld) -> TenantPorts:
     """Every port over the fakes."""
     return TenantPorts(
@@ -393,4 +438,5 @@ def fake_ports(world: FakeMicrosoft, dns: FakeDnsWorld) -> TenantPorts:
         zone=FakeZone(dns),
         probe=FakeProbe(dns),
         sign_ins=FakeSignIns(world),
+        user_sync=FakeUserSync(world),
     )

@@ -10,6 +10,7 @@ from provisioning.microsoft.ports.directory import DirectoryPort
 from provisioning.microsoft.ports.domains import DomainsPort
 from provisioning.microsoft.ports.numbers import NumbersPort
 from provisioning.microsoft.ports.sign_ins import SignInsPort
+from provisioning.microsoft.ports.user_sync import UserSyncPort
 from provisioning.microsoft.ports.users import UsersPort
 from provisioning.microsoft.ports.voice import VoiceConfigPort, VoiceUsersPort
 from provisioning.microsoft.ports.zone import DnsProbePort, DnsZonePort
@@ -28,6 +29,7 @@ class TenantPorts:
     zone: DnsZonePort
     probe: DnsProbePort
     sign_ins: SignInsPort
+    user_sync: UserSyncPort
 
 
 class TenantPortsFactory(Protocol):
