@@ -139,7 +139,8 @@ async def test_a_deleted_user_is_marked_not_lost_after_a_delta_sync(
 
     assert user["userPrincipalName"] not in _statuses(store, tenant)
     kept = store.user(tenant.id, user["id"])
-    assert kept is not None and kept.removed
+    assert kept is not None
+    assert kept.removed
 
 
 async def test_a_number_assigned_by_hand_shows_after_a_delta_sync(
@@ -249,7 +250,8 @@ async def test_a_sync_cut_off_halfway_resumes_to_the_same_result(
     with pytest.raises(asyncio.CancelledError):
         await sync.full(tenant.id, cut_off)
     state = store.state(tenant.id)
-    assert state is not None and state.running == "full"
+    assert state is not None
+    assert state.running == "full"
     store.pause(tenant.id, state.generation)  # a SIGKILL leaves no heartbeat behind
 
     summary = await sync.full(tenant.id)
@@ -277,6 +279,7 @@ async def test_a_delta_link_microsoft_forgot_becomes_a_full_round(
         assert summary.kind == "delta"
         assert _statuses(store, seeded) == _expected(private_sandbox, seeded)
         state = store.state(seeded.id)
-        assert state is not None and "deltatoken" in state.delta_link
+        assert state is not None
+        assert "deltatoken" in state.delta_link
     finally:
         product.close()
