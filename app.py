@@ -173,8 +173,12 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     from provisioning.identity.msal_client import http_client
     from provisioning.identity.sign_in import SignIn
     from provisioning.integrations import Integrations
+    from provisioning.naming import Names
     from provisioning.plans import PLANS
     from provisioning.ports_factory import AdapterPortsFactory
+    from provisioning.sync.facade import TenantUsers
+    from provisioning.sync.service import UserSync
+    from provisioning.sync.store import SyncStore
     from provisioning.tenants import TenantStore
     from storage.audit import AuditLog
     from storage.crypto import Sealer
@@ -205,6 +209,8 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         clock,
         http_client(settings.microsoft),
     )
+    sync_store = SyncStore(engine, Names(settings.provisioning.brand).e164)
+    users = TenantUsers(UserSync(sync_store, ports, clock), sync_store)
     integrations = Integrations(
         settings.provisioning,
         settings.dns,
@@ -217,6 +223,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         clock,
         outbox,
         sign_in,
+        users,
     )
     return Runtime(
         settings,

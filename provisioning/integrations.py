@@ -41,6 +41,9 @@ from provisioning.readiness import (
     observe,
 )
 from provisioning.settings import ProvisioningSettings
+from provisioning.sync.facade import SyncRunning, TenantUsers, UserPage, UserView
+from provisioning.sync.status import UserStatus
+from provisioning.sync.store import SyncSummary
 from provisioning.tenants import TenantStore
 from storage.audit import AuditLog
 from storage.runs import RunKind
@@ -66,8 +69,14 @@ __all__ = [
     "StartedSignIn",
     "Status",
     "StepView",
+    "SyncRunning",
+    "SyncSummary",
     "TenantState",
+    "TenantUsers",
     "TenantView",
+    "UserPage",
+    "UserStatus",
+    "UserView",
 ]
 
 
@@ -135,6 +144,7 @@ class Integrations:
         clock: Clock,
         outbox: Outbox,
         sign_in: SignIn | None = None,
+        users: TenantUsers | None = None,
     ) -> None:
         self._settings = settings
         self._dns = dns
@@ -147,6 +157,16 @@ class Integrations:
         self._clock = clock
         self._outbox = outbox
         self._sign_in = sign_in
+        self._users = users
+
+    # ------------------------------------------------------------------------------ users
+
+    @property
+    def users(self) -> TenantUsers:
+        """The tenant's users: sync, list, look up, export (SPEC step 4)."""
+        if self._users is None:
+            raise RuntimeError("this process was wired without user sync")
+        return self._users
 
     # ---------------------------------------------------------------------------- tenants
 

@@ -79,6 +79,7 @@ class SyncStore:
     """Reads and writes synced users and sync state."""
 
     def __init__(self, engine: Engine, our_policy: str) -> None:
+        self.engine = engine
         self._engine = engine
         self._our_policy = our_policy
         self._now = database_now(engine)
@@ -313,6 +314,11 @@ class SyncStore:
                 values["last_full_at"] = now
             self._beat(session, tenant_id, claim.generation, values)
         return summary
+
+    def counts(self, tenant_id: str) -> dict[str, int]:
+        """How many users of each status the tenant has (removed ones aside)."""
+        with Session(self._engine) as session:
+            return self._counts(session, tenant_id)
 
     @staticmethod
     def _counts(session: Session, tenant_id: str) -> dict[str, int]:
