@@ -4,6 +4,16 @@ from cards.checklist import checklist
 from cards.notice import notice
 from cards.progress import progress
 from cards.removal import removal_warning
+from cards.users import sync_progress, user_details, users_list
 from cards.wizard import wizard
 
-__all__ = ["checklist", "notice", "progress", "removal_warning", "wizard"]
+__all__ = [
+    "checklist",
+    "notice",
+    "progress",
+    "removal_warning",
+    "sync_progress",
+    "user_details",
+    "users_list",
+    "wizard",
+]

@@ -121,6 +121,7 @@ def status_line(
     content: Sequence[Json],
     *,
     spacing: Spacing | None = "small",
+    separator: bool = False,
 ) -> Json:
     """A status glyph with ``content`` beside it, wrapped under itself and not under the glyph."""
     # Two columns only, the first as narrow as one character: it never overflows Teams' width.
@@ -137,6 +138,8 @@ def status_line(
     }
     if spacing is not None:
         result["spacing"] = spacing
+    if separator:
+        result["separator"] = True
     return result
 
 

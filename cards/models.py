@@ -9,6 +9,9 @@ from typing import Literal
 Style = Literal["default", "positive", "destructive"]
 CheckStatus = Literal["pass", "warn", "fail"]
 StepStatus = Literal["pending", "running", "waiting", "done", "failed"]
+# A synced user's status, as the ``users`` filters name it (the views take any ``str``, since
+# the bot reads it from storage; the cards know these four).
+UserStatus = Literal["inactive", "active", "unlicensed", "other"]
 
 
 @dataclass(frozen=True)
@@ -111,3 +114,65 @@ class RemovalWarningView:
     cancel: Button
     input_id: str = "confirmation"
     error: str = ""  # when the typed text did not match
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """One synced user in the ``users`` list."""
+
+    upn: str
+    display_name: str
+    status: str  # "inactive" | "active" | "unlicensed" | "other"
+    numbers: str  # comma-separated E.164 numbers, or ""
+    open: Button  # opens the user's details
+
+
+@dataclass(frozen=True)
+class UsersListView:
+    """``users``: one page of a tenant's synced users, with its filter and paging buttons."""
+
+    tenant_name: str
+    status_filter: str | None  # "inactive" | "active" | "unlicensed" | "other"; None: all
+    rows: tuple[UserRow, ...]  # at most ``cards.users.PAGE_SIZE``
+    offset: int  # how many users come before the first row
+    total: int  # how many users match the filter
+    counts: tuple[tuple[str, int], ...] = ()  # status -> how many, in the order to show
+    previous: Button | None = None
+    next: Button | None = None
+    filters: tuple[Button, ...] = ()  # switch to another filter
+    synced_at: str = ""  # "synced 5 minutes ago", "never synced"
+
+
+@dataclass(frozen=True)
+class UserDetailsView:
+    """One synced user: where they stand, their voice settings, and what can be done."""
+
+    display_name: str
+    upn: str
+    status: str  # "inactive" | "active" | "unlicensed" | "other"
+    numbers: str = ""  # comma-separated E.164 numbers, or ""
+    routing_policy: str = ""
+    dial_plan: str = ""
+    enterprise_voice: bool = False
+    teams_phone: bool = False
+    note: str = ""  # e.g. why the user cannot be activated
+    buttons: tuple[Button, ...] = ()  # activate, deactivate, sync this user
+
+
+@dataclass(frozen=True)
+class SyncProgressView:
+    """A sync of a tenant's users, while it reads and once it has finished or failed."""
+
+    tenant_name: str
+    kind: str  # "full" | "delta"
+    finished: bool
+    directory_read: int = 0  # users read from the directory so far
+    voice_read: int = 0  # users' Teams voice settings read so far
+    counts: tuple[tuple[str, int], ...] = ()  # status -> how many
+    # Once finished: status -> +n / -n since the last sync, users new and gone.
+    changes: tuple[tuple[str, int], ...] = ()
+    added: int = 0
+    removed: int = 0
+    elapsed: str = ""
+    error: str = ""  # when it failed: the system's own words
+    buttons: tuple[Button, ...] = ()

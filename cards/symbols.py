@@ -3,7 +3,7 @@
 # Glyphs are plain text characters that the system fonts of Windows, macOS, iOS and Android
 # (where Teams runs) and of Linux (the web chat's Chromium) draw, none with an emoji form:
 # ✓ U+2713 and ✗ U+2717 rather than ✔ ✖ ❌ ✅, ► U+25BA rather than ▶, ▲ U+25B2 rather than
-# ⚠, no ⏳, which some clients draw as colour emoji and others as empty boxes. ○ ► ▲ ■ • …
+# ⚠, no ⏳, which some clients draw as colour emoji and others as empty boxes. ○ ► ▲ ■ — • …
 # are in WGL4, the set every Windows text font covers. All are about as wide as ✓, so the text
 # beside them lines up; the colour says the same as the glyph, for those who see it.
 
@@ -22,6 +22,7 @@ WAITING: Final = "…"
 PENDING: Final = "○"
 STOPPED: Final = "■"
 BULLET: Final = "•"
+ABSENT: Final = "—"
 
 CHECK: Final[dict[CheckStatus, tuple[str, Color]]] = {
     "pass": (DONE, "good"),
@@ -51,4 +52,13 @@ TONE: Final[dict[str, Color]] = {
     "good": "good",
     "warning": "warning",
     "attention": "attention",
+}
+
+# A synced user's status (SPEC step 4): activated by us, waiting for a number, without the
+# licence, or set up by another provider (shown, never touched).
+USER: Final[dict[str, tuple[str, Color]]] = {
+    "active": (DONE, "good"),
+    "inactive": (PENDING, "default"),
+    "unlicensed": (ABSENT, "default"),
+    "other": (STOPPED, "warning"),
 }

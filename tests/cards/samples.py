@@ -1,5 +1,6 @@
 """Representative views of every card family, and the cards made from them: each wizard step,
-each progress status, failures, long texts, removal with and without error, each notice tone."""
+each progress status, failures, long texts, removal with and without error, each notice tone,
+users pages of every filter and user status, a user's details, syncs going, done and failed."""
 
 from __future__ import annotations
 
@@ -15,6 +16,10 @@ from cards.models import (
     ProgressView,
     RemovalWarningView,
     StepLine,
+    SyncProgressView,
+    UserDetailsView,
+    UserRow,
+    UsersListView,
     WizardView,
 )
 
@@ -208,6 +213,159 @@ def notice_views() -> dict[str, Notice]:
     }
 
 
+USER_STATUSES = ("inactive", "active", "unlicensed", "other")
+FILTERS = tuple(
+    Button(title, "users", {**SCOPE, "filter": key})
+    for title, key in (
+        ("All", "all"),
+        ("Inactive", "inactive"),
+        ("Active", "active"),
+        ("No licence", "unlicensed"),
+        ("Other", "other"),
+    )
+)
+COUNTS = (("inactive", 1234), ("active", 56), ("unlicensed", 7890), ("other", 3))
+# The longest UPN Entra ID allows is 113 characters; display names go up to 256.
+LONG_UPN = (
+    "adelheid.wilhelmina_von-hohenzollern-sigmaringen@contoso-holding-international.onmicrosoft.com"
+)
+LONG_NAME = "Adelheid Wilhelmina Prinzessin von Hohenzollern-Sigmaringen (Head of EMEA Telephony)"
+
+
+def user_row(n: int, status: str, numbers: str = "") -> UserRow:
+    """The ``n``-th sample user, with ``status``."""
+    upn = f"user{n:02d}@contoso.onmicrosoft.com"
+    opened = Button("Details", "user", {**SCOPE, "upn": upn})
+    return UserRow(upn, f"User {n:02d}", status, numbers, opened)
+
+
+def users_views() -> dict[str, UsersListView]:
+    """A full first, middle and last page, every filter, long texts, nothing synced yet."""
+    rows = tuple(
+        user_row(n, USER_STATUSES[n % 4], "+442071234567" if n % 4 == 1 else "") for n in range(20)
+    )
+    following = Button("Next", "users", {**SCOPE, "offset": "40"})
+    earlier = Button("Previous", "users", {**SCOPE, "offset": "0"})
+    base = UsersListView(
+        "Contoso", None, rows, 20, 9183, COUNTS, earlier, following, FILTERS, "synced 5 minutes ago"
+    )
+    result = {"middle-page": base, "first-page": replace(base, offset=0, previous=None)}
+    result["last-page"] = replace(base, rows=rows[:3], offset=9180, next=None)
+    for status in USER_STATUSES:
+        only = tuple(replace(row, status=status) for row in rows[:5])
+        result[f"filter-{status}"] = replace(
+            base, status_filter=status, rows=only, offset=0, total=5, previous=None, next=None
+        )
+    result["never-synced"] = UsersListView(
+        "Contoso", None, (), 0, 0, filters=FILTERS, synced_at="never synced"
+    )
+    result["filter-matches-nobody"] = replace(
+        base, status_filter="other", rows=(), offset=0, total=0, previous=None, next=None
+    )
+    result["long-texts"] = replace(
+        base,
+        tenant_name="Contoso Holding International (Europe, Middle East & Africa) GmbH",
+        rows=(
+            UserRow(
+                LONG_UPN,
+                LONG_NAME,
+                "other",
+                "+442071234567,+442071234568,+442071234569,tel:+4420712345670;ext=123",
+                Button("Details", "user", {**SCOPE, "upn": LONG_UPN}),
+            ),
+            replace(rows[0], display_name="", upn=LONG_UPN),
+            replace(rows[1], status="some-future-status"),
+        ),
+        offset=0,
+        previous=None,
+    )
+    return result
+
+
+ACTIVATE = Button("Activate", "activate", {**SCOPE, "upn": "user01@contoso.onmicrosoft.com"})
+DEACTIVATE = Button("Deactivate", "deactivate", ACTIVATE.data, "destructive")
+RESYNC = Button("Sync this user", "sync_user", ACTIVATE.data)
+
+
+def user_details_views() -> dict[str, UserDetailsView]:
+    """A user of each status, and one with long texts."""
+    base = UserDetailsView(
+        "User 01",
+        "user01@contoso.onmicrosoft.com",
+        "inactive",
+        teams_phone=True,
+        note="Activate to assign a number from the provider's range.",
+        buttons=(replace(ACTIVATE, style="positive"), RESYNC),
+    )
+    return {
+        "inactive": base,
+        "active": replace(
+            base,
+            status="active",
+            numbers="+442071234567",
+            routing_policy="Callroute-E164",
+            dial_plan="Callroute-E164",
+            enterprise_voice=True,
+            note="",
+            buttons=(DEACTIVATE, RESYNC),
+        ),
+        "unlicensed": replace(
+            base,
+            status="unlicensed",
+            teams_phone=False,
+            note="Assign a Teams Phone licence in Microsoft 365, then sync this user.",
+            buttons=(RESYNC,),
+        ),
+        "other": replace(
+            base,
+            status="other",
+            numbers="+15551234567, +15551234568",
+            routing_policy="OtherCarrier-US",
+            enterprise_voice=True,
+            note="Another provider set up this user's calls: it cannot be activated here.",
+            buttons=(RESYNC,),
+        ),
+        "long-texts": replace(
+            base,
+            display_name=LONG_NAME,
+            upn=LONG_UPN,
+            status="other",
+            numbers="+442071234567,+442071234568,+442071234569",
+            routing_policy="Tag:OtherCarrier_Routing_Policy_For_International_Calls",
+            dial_plan="Tag:OtherCarrier_Dial_Plan",
+            note=LONG,
+        ),
+        "no-display-name": replace(base, display_name="", buttons=()),
+    }
+
+
+SYNC_CHANGES = (("inactive", 12), ("active", -1), ("unlicensed", 0), ("other", 2))
+
+
+def sync_views() -> dict[str, SyncProgressView]:
+    """A full and a delta sync going, finished with and without changes, and failed."""
+    base = SyncProgressView(
+        "Contoso", "full", False, 4000, 3500, COUNTS, elapsed="1 min 5 s", buttons=()
+    )
+    done = replace(
+        base, finished=True, directory_read=9183, voice_read=9183, changes=SYNC_CHANGES, added=3
+    )
+    return {
+        "full-reading": base,
+        "full-starting": replace(base, directory_read=0, voice_read=0, counts=(), elapsed=""),
+        "delta-reading": replace(base, kind="delta", directory_read=12, voice_read=0),
+        "full-finished": replace(
+            done, removed=1, buttons=(Button("Show users", "users", SCOPE, "positive"),)
+        ),
+        "delta-finished-no-changes": replace(done, kind="delta", changes=(), added=0),
+        "failed": replace(
+            base,
+            error=LONG,
+            buttons=(Button("Sync again", "sync", SCOPE, "positive"),),
+        ),
+    }
+
+
 def all_cards() -> dict[str, Json]:
     """Every sample card, by name."""
     result: dict[str, Json] = {}
@@ -215,6 +373,9 @@ def all_cards() -> dict[str, Json]:
     result.update({f"wizard/{k}": cards.wizard(v) for k, v in wizard_views().items()})
     result.update({f"progress/{k}": cards.progress(v) for k, v in progress_views().items()})
     result.update({f"removal/{k}": cards.removal_warning(v) for k, v in removal_views().items()})
+    result.update({f"users/{k}": cards.users_list(v) for k, v in users_views().items()})
+    result.update({f"user/{k}": cards.user_details(v) for k, v in user_details_views().items()})
+    result.update({f"sync/{k}": cards.sync_progress(v) for k, v in sync_views().items()})
     result["checklist/alone"] = cards.checklist(CHECKS, check_again=AGAIN, blocked="Fix it.")
     result["checklist/bare"] = cards.checklist(PASSING)
     result["checklist/empty"] = cards.checklist(())

@@ -81,6 +81,12 @@ def test_a_status_line_has_a_narrow_glyph_column_and_a_stretching_text_column() 
     }
 
 
+def test_a_status_line_can_be_set_apart_by_a_separator() -> None:
+    """A line between list items (a page of users); none unless asked for."""
+    assert status_line("✓", "good", [line(run("Ada"))], separator=True)["separator"] is True
+    assert "separator" not in status_line("✓", "good", [line(run("Ada"))])
+
+
 def test_a_link_opens_its_url() -> None:
     """``Link`` becomes ``Action.OpenUrl``."""
     assert action(Link("Sign in", "https://x/signin")) == {

@@ -17,7 +17,7 @@ from typing import Any, get_args, get_type_hints
 import pytest
 from jsonschema import Draft6Validator
 
-from cards.models import CheckStatus, ProgressView, StepStatus
+from cards.models import CheckStatus, ProgressView, StepStatus, UserStatus
 from tests.cards import samples
 from tests.cards.reading import walk
 
@@ -108,3 +108,15 @@ def test_the_samples_cover_every_wizard_step_and_tone() -> None:
     steps = {view.current_step for view in samples.wizard_views().values()}
     tones = {view.tone for view in samples.notice_views().values()}
     assert (steps, tones) == ({1, 2, 3, 4, 5}, {"info", "good", "warning", "attention"})
+
+
+def test_the_samples_cover_every_user_status_filter_and_sync_state() -> None:
+    """Rows and details of every user status, every filter, and syncs going, done and failed."""
+    rows = {row.status for view in samples.users_views().values() for row in view.rows}
+    details = {view.status for view in samples.user_details_views().values()}
+    filters = {view.status_filter for view in samples.users_views().values()}
+    syncs = {(v.kind, v.finished, bool(v.error)) for v in samples.sync_views().values()}
+    assert set(get_args(UserStatus)) <= rows & details
+    assert filters == {None, *get_args(UserStatus)}
+    assert {("full", False, False), ("delta", False, False), ("full", True, False)} <= syncs
+    assert any(failed for _, _, failed in syncs)
