@@ -24,8 +24,21 @@ COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
         True,
         ("delete", "uninstall", "disconnect"),
     ),
+    "sync": (
+        "Read the users from Microsoft 365 again (sync <name> for one user)",
+        True,
+        ("resync", "refresh"),
+    ),
+    "users": (
+        "List the users: users inactive, active, unlicensed or other",
+        True,
+        ("list", "people"),
+    ),
+    "user": ("One user's details: user <name or address>", True, ("who", "find", "lookup")),
+    "export": ("The user list as a CSV file", True, ("csv", "download")),
 }
 _WORDS = re.compile(r"[a-z?]+")
+_TOKENS = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,19 @@ class Parsed:
 
 
 def parse(text: str) -> Parsed:
-    """The first word of ``text`` that is a command (or another word for one)."""
-    words = _WORDS.findall(text.lower())
+    """The first word of ``text`` that is a command (or another word for one); ``rest`` is
+    what follows it as typed (an address or a number keeps its case and punctuation)."""
     aliases = {alias: name for name, (_, _, others) in COMMANDS.items() for alias in others}
-    for index, word in enumerate(words):
+    words: list[str] = []
+    for token in _TOKENS.finditer(text):
+        word = "".join(_WORDS.findall(token.group().lower()))
+        if not word:
+            continue
         name = word if word in COMMANDS else aliases.get(word)
-        if name is not None:
-            return Parsed(name, " ".join(words[index + 1 :]))
+        # A command is a word of its own, not the letters of an address ("help@contoso.com").
+        if name is not None and _WORDS.fullmatch(token.group().lower().rstrip(".,!:;")):
+            return Parsed(name, text[token.end() :].strip())
+        words.append(word)
     vocabulary = [*COMMANDS, *aliases]
     close: list[str] = []
     for word in words:

@@ -20,6 +20,7 @@ from bot.commands import COMMANDS, describe, parse
 from bot.conversations import ConversationStore
 from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
 from bot.turns import Answer, Turn
+from bot.users_commands import UserCommands
 from bot.views import integration_summary, progress_view, removal_summary, wizard_view
 from cards.models import Button, Notice, RemovalWarningView
 from provisioning.integrations import (
@@ -60,6 +61,7 @@ class Dialogue:
         self._public_url = public_url.rstrip("/")
         self._admin_ttl = admin_cache_seconds
         self._admins: dict[tuple[str, str], _Cached] = {}
+        self.user_commands = UserCommands(integrations, self.scope)
 
     # ------------------------------------------------------------------------ the turn
 
@@ -454,6 +456,15 @@ class Dialogue:
     async def _remove_keep(self, turn: Turn) -> Answer:
         return self._say(turn, Notice("Nothing was removed.", tone="good"))
 
+    async def _sync(self, turn: Turn) -> Answer:
+        return await self.user_commands.sync(turn)
+
+    async def _users(self, turn: Turn) -> Answer:
+        return await self.user_commands.users(turn)
+
+    async def _user(self, turn: Turn) -> Answer:
+        return await self.user_commands.user(turn)
+
 
 def _now() -> float:
     return time.time()
@@ -471,4 +482,7 @@ _HANDLERS: dict[str, Handler] = {
     "remove": Dialogue._remove,
     "remove_confirm": Dialogue._remove_confirm,
     "remove_keep": Dialogue._remove_keep,
+    "sync": Dialogue._sync,
+    "users": Dialogue._users,
+    "user": Dialogue._user,
 }

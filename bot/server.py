@@ -51,6 +51,7 @@ def build_bot(
         integrations, conversations, links, settings.public_url, settings.admin_cache_seconds
     )
     surface = TeamsSurface(settings, dialogue.on_turn, dialogue.on_sent)
+    dialogue.user_commands.attach(surface.send, surface.update)
 
     async def after_sign_in(
         signed: SignedIn | None, binding: SignInBinding | None, error: str
@@ -115,6 +116,7 @@ def build_bot(
 
     async def wind_down(app: web.Application) -> None:
         stop.set()
+        await dialogue.user_commands.close()
         await asyncio.gather(*background)
         await surface.close()
 

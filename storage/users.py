@@ -3,17 +3,37 @@ stands (its delta link, the cursors of a sync in progress, the last summary)."""
 
 from __future__ import annotations
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
+
+HAS_VOICE = "numbers <> '' OR enterprise_voice = true"
 
 
 class TenantUserRecord(SQLModel, table=True):
     """One user of a customer tenant: directory facts from Graph, voice facts from Teams."""
 
     __tablename__ = "tenant_users"
+    __table_args__ = (
+        # Lookups by address, and the list of every user in order.
+        Index("tenant_users_by_upn", "tenant_id", "upn"),
+        # The list by status, and the counts of each status (covering).
+        Index("tenant_users_by_status", "tenant_id", "removed", "status", "upn"),
+        # Who a sync round did not see (a full sync's removals, a delta's voice left over).
+        Index("tenant_users_by_directory_round", "tenant_id", "seen_directory"),
+        Index("tenant_users_by_voice_round", "tenant_id", "seen_voice"),
+        # Users with voice: a delta sync reads again those its voice pass left out.
+        Index(
+            "tenant_users_with_voice",
+            "tenant_id",
+            "seen_voice",
+            sqlite_where=text(HAS_VOICE),
+            postgresql_where=text(HAS_VOICE),
+        ),
+    )
 
     tenant_id: str = Field(primary_key=True, max_length=36)
     user_id: str = Field(primary_key=True, max_length=36)
-    upn: str = Field(default="", max_length=256, index=True)
+    upn: str = Field(default="", max_length=256)
     display_name: str = Field(default="", max_length=256)
     mail: str = Field(default="", max_length=256)
     account_enabled: bool = True
@@ -26,7 +46,7 @@ class TenantUserRecord(SQLModel, table=True):
     dial_plan: str = Field(default="", max_length=256)
     account_type: str = Field(default="", max_length=64)
     # inactive | active | unlicensed | other (provider), derived from the facts above.
-    status: str = Field(default="unlicensed", max_length=16, index=True)
+    status: str = Field(default="unlicensed", max_length=16)
     # Deleted in the tenant (delta's ``@removed``, or missing from a full sync): kept, marked.
     removed: bool = False
     # The sync generation that last saw the user in Graph / in Teams' user configurations.

@@ -79,29 +79,37 @@ class UserSync:
         link: str | None = claim.directory_cursor or None
         if link is None and claim.kind == "delta":
             link = claim.delta_link or None
-        while True:
-            try:
-                page = await port.directory_page(link)
-            except DeltaExpiredError:
-                # Microsoft forgot the round: start a full one; who is missing from it is not
-                # judged (only a full sync does that), so nobody is marked removed wrongly.
-                await asyncio.to_thread(self._store.forget_delta, tenant_id, claim.generation)
-                link = None
-                continue
-            await asyncio.to_thread(
-                self._store.save_directory,
-                tenant_id,
-                claim.generation,
-                page.items,
-                page.next_link,
-                page.delta_link,
-                self._clock.now(),
-            )
-            counted[0] += len(page.items)
-            tell()
-            if not page.next_link:
-                return
-            link = page.next_link
+        fetch = asyncio.ensure_future(port.directory_page(link))
+        try:
+            while True:
+                try:
+                    page = await fetch
+                except DeltaExpiredError:
+                    # Microsoft forgot the round: start a full one; who is missing from it is
+                    # not judged (only a full sync does that), so nobody is marked removed
+                    # wrongly.
+                    await asyncio.to_thread(self._store.forget_delta, tenant_id, claim.generation)
+                    fetch = asyncio.ensure_future(port.directory_page(None))
+                    continue
+                # The next page is asked for while this one is saved: a cursor costs one round
+                # trip a page, not a round trip plus a transaction.
+                if page.next_link:
+                    fetch = asyncio.ensure_future(port.directory_page(page.next_link))
+                await asyncio.to_thread(
+                    self._store.save_directory,
+                    tenant_id,
+                    claim.generation,
+                    page.items,
+                    page.next_link,
+                    page.delta_link,
+                    self._clock.now(),
+                )
+                counted[0] += len(page.items)
+                tell()
+                if not page.next_link:
+                    return
+        finally:
+            fetch.cancel()
 
     async def _voice(
         self,
@@ -115,21 +123,26 @@ class UserSync:
             return
         link: str | None = claim.voice_cursor or None
         voice_only = claim.kind == "delta"
-        while True:
-            page = await port.voice_page(link, voice_only)
-            await asyncio.to_thread(
-                self._store.save_voice,
-                tenant_id,
-                claim.generation,
-                page.items,
-                page.next_link,
-                self._clock.now(),
-            )
-            counted[1] += len(page.items)
-            tell()
-            if not page.next_link:
-                return
-            link = page.next_link
+        fetch = asyncio.ensure_future(port.voice_page(link, voice_only))
+        try:
+            while True:
+                page = await fetch
+                if page.next_link:
+                    fetch = asyncio.ensure_future(port.voice_page(page.next_link, voice_only))
+                await asyncio.to_thread(
+                    self._store.save_voice,
+                    tenant_id,
+                    claim.generation,
+                    page.items,
+                    page.next_link,
+                    self._clock.now(),
+                )
+                counted[1] += len(page.items)
+                tell()
+                if not page.next_link:
+                    return
+        finally:
+            fetch.cancel()
 
     async def _voice_gone(self, port: UserSyncPort, tenant_id: str, claim: SyncClaim) -> None:
         """Users who had voice and were not in the voice pass: each is read on its own (a

@@ -1,0 +1,363 @@
+"""The user commands (SPEC step 4): ``sync`` with a progress card updated in place, ``sync
+<user>``, ``users`` with filters and paging, ``user <name>``, ``export``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import cards
+from bot.commands import parse
+from bot.turns import Answer, Turn
+from cards.models import (
+    Button,
+    Notice,
+    SyncProgressView,
+    UserDetailsView,
+    UserRow,
+    UsersListView,
+)
+from provisioning.integrations import (
+    Integrations,
+    SyncRunning,
+    SyncSummary,
+    UserPage,
+    UserStatus,
+    UserView,
+)
+
+_log = logging.getLogger(__name__)
+Send = Callable[[dict[str, Any], dict[str, Any]], Awaitable[str]]
+Update = Callable[[dict[str, Any], str, dict[str, Any]], Awaitable[None]]
+# Teams takes at most about one update a second per conversation (rate-limit.md).
+UPDATE_EVERY_SECONDS = 1.0
+_FILTERS = {
+    "inactive": UserStatus.INACTIVE,
+    "active": UserStatus.ACTIVE,
+    "unlicensed": UserStatus.UNLICENSED,
+    "other": UserStatus.OTHER,
+}
+_PAGE = re.compile(r"\bpage\s+(\d{1,6})\b")
+_STATUS_ORDER = ("active", "inactive", "other", "unlicensed")
+
+
+def _counts(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    return tuple((s, counts.get(s, 0)) for s in _STATUS_ORDER if counts.get(s, 0))
+
+
+def _ago(finished_at: float, now: float) -> str:
+    if not finished_at:
+        return "never synced"
+    minutes = int((now - finished_at) // 60)
+    if minutes < 1:
+        return "synced just now"
+    if minutes < 120:
+        return f"synced {minutes} minute{'s' if minutes != 1 else ''} ago"
+    hours = minutes // 60
+    if hours < 48:
+        return f"synced {hours} hours ago"
+    return f"synced {hours // 24} days ago"
+
+
+class UserCommands:
+    """Answers the user commands of one bot."""
+
+    def __init__(self, integrations: Integrations, scope: Callable[[Turn], dict[str, str]]) -> None:
+        self.integrations = integrations
+        self._scope = scope
+        self._send: Send | None = None
+        self._update: Update | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def attach(self, send: Send, update: Update) -> None:
+        """How to post and update cards outside a turn (the sync's progress card)."""
+        self._send, self._update = send, update
+
+    async def close(self) -> None:
+        """Stop the syncs this process runs (their cursors are kept; they resume later)."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    # ------------------------------------------------------------------------ sync
+
+    async def sync(self, turn: Turn) -> Answer:
+        """``sync``: every user, in the background; ``sync <user>``: that user, now."""
+        if turn.kind == "action":
+            query = str(turn.data.get("upn", "")).strip()
+        else:
+            query = _after_command(turn.text)
+        if query:
+            return await self._sync_one(turn, query)
+        if self._send is None:
+            return _say(turn, Notice("I cannot sync users in this process."))
+        state = await self.integrations.users.state(turn.tenant_id)
+        if state.running:
+            return _say(
+                turn,
+                Notice(
+                    "A sync of your users is already running.",
+                    "Its card shows how far it is; type “users” to see the list so far.",
+                ),
+            )
+        task = asyncio.create_task(self._run_sync(turn))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return Answer()
+
+    async def _run_sync(self, turn: Turn) -> None:
+        send, update = self._send, self._update
+        assert send is not None
+        assert update is not None
+        name = await self._name(turn)
+        started = time.monotonic()
+        read = [0, 0]
+        view = SyncProgressView(tenant_name=name, kind="full", finished=False)
+        try:
+            card_id = await send(turn.reference, cards.sync_progress(view))
+        except Exception:
+            _log.exception("the sync card could not be sent")
+            return
+        done = asyncio.Event()
+
+        def progress(directory: int, voice: int) -> None:
+            read[0], read[1] = directory, voice
+
+        async def keep_updating() -> None:
+            shown = (0, 0)
+            while not done.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(done.wait(), UPDATE_EVERY_SECONDS)
+                if done.is_set() or (read[0], read[1]) == shown:
+                    continue
+                shown = (read[0], read[1])
+                current = SyncProgressView(
+                    tenant_name=name,
+                    kind="full",
+                    finished=False,
+                    directory_read=shown[0],
+                    voice_read=shown[1],
+                    elapsed=_elapsed(started),
+                )
+                with contextlib.suppress(Exception):
+                    await update(turn.reference, card_id, cards.sync_progress(current))
+
+        updater = asyncio.create_task(keep_updating())
+        try:
+            summary = await self.integrations.users.sync(turn.tenant_id, True, progress)
+            final = self._finished(name, summary, read, started, turn)
+        except SyncRunning:
+            final = SyncProgressView(
+                tenant_name=name,
+                kind="full",
+                finished=True,
+                error="Another sync of your users started meanwhile; its card shows it.",
+            )
+        except Exception as exc:
+            _log.info("a user sync failed: %s", type(exc).__name__)
+            final = SyncProgressView(
+                tenant_name=name,
+                kind="full",
+                finished=True,
+                directory_read=read[0],
+                voice_read=read[1],
+                elapsed=_elapsed(started),
+                error=f"{getattr(exc, 'message', None) or exc}. What was read is kept; "
+                "sync again to go on from there.",
+                buttons=(Button("Sync again", "sync", self._scope(turn), "positive"),),
+            )
+        finally:
+            done.set()
+            await updater
+        with contextlib.suppress(Exception):
+            await update(turn.reference, card_id, cards.sync_progress(final))
+
+    def _finished(
+        self, name: str, summary: SyncSummary, read: list[int], started: float, turn: Turn
+    ) -> SyncProgressView:
+        return SyncProgressView(
+            tenant_name=name,
+            kind=summary.kind,
+            finished=True,
+            directory_read=read[0],
+            voice_read=read[1],
+            counts=_counts(summary.counts),
+            changes=tuple(summary.changes().items()),
+            added=summary.added,
+            removed=summary.removed,
+            elapsed=_elapsed(started),
+            buttons=(
+                Button("Inactive users", "users", {**self._scope(turn), "status": "inactive"}),
+                Button("All users", "users", self._scope(turn)),
+            ),
+        )
+
+    async def _sync_one(self, turn: Turn, query: str) -> Answer:
+        try:
+            found = await self.integrations.users.sync_one(turn.tenant_id, query)
+        except Exception as exc:
+            return _say(
+                turn,
+                Notice(
+                    "I could not read that user from Microsoft 365.",
+                    str(getattr(exc, "message", None) or exc),
+                    tone="attention",
+                ),
+            )
+        if not found:
+            return _say(turn, Notice(f"Nobody in your organization matches “{query[:80]}”."))
+        if len(found) == 1:
+            return _card(turn, cards.user_details(self._details(turn, found[0])))
+        return await self._matches(turn, found, query)
+
+    # ----------------------------------------------------------------------- lists
+
+    async def users(self, turn: Turn) -> Answer:
+        """``users [inactive|active|unlicensed|other] [page N]``, or a paging button."""
+        status: UserStatus | None
+        if turn.kind == "action":
+            status = _FILTERS.get(str(turn.data.get("status", "")))
+            offset = _int(turn.data.get("offset"))
+        else:
+            words = _after_command(turn.text).lower()
+            status = next((s for w, s in _FILTERS.items() if re.search(rf"\b{w}\b", words)), None)
+            page = _PAGE.search(words)
+            offset = (int(page.group(1)) - 1) * 20 if page else 0
+        listing = await self.integrations.users.page(turn.tenant_id, status, offset)
+        state = await self.integrations.users.state(turn.tenant_id)
+        return _card(turn, cards.users_list(await self._list(turn, listing, state.finished_at)))
+
+    async def _list(self, turn: Turn, page: UserPage, synced: float) -> UsersListView:
+        scope = self._scope(turn)
+        status = page.status.value if page.status else ""
+        extra = {"status": status} if status else {}
+        size = 20
+        previous = (
+            Button(
+                "Previous", "users", {**scope, **extra, "offset": str(max(0, page.offset - size))}
+            )
+            if page.offset > 0
+            else None
+        )
+        following = (
+            Button("Next", "users", {**scope, **extra, "offset": str(page.offset + size)})
+            if page.has_next
+            else None
+        )
+        filters = tuple(
+            Button(word.capitalize(), "users", {**scope, "status": word})
+            for word in _FILTERS
+            if word != status
+        ) + ((Button("All", "users", scope),) if status else ())
+        return UsersListView(
+            tenant_name=await self._name(turn),
+            status_filter=status or None,
+            rows=tuple(self._row(turn, u) for u in page.users),
+            offset=page.offset,
+            total=page.total,
+            counts=_counts(page.counts),
+            previous=previous,
+            next=following,
+            filters=filters,
+            synced_at=_ago(synced, time.time()),
+        )
+
+    def _row(self, turn: Turn, user: UserView) -> UserRow:
+        return UserRow(
+            upn=user.upn,
+            display_name=user.display_name,
+            status=user.status.value,
+            numbers=", ".join(user.numbers),
+            # Only the tenant: the conversation id would repeat on every row of a 20-row card
+            # (Teams' card size limit); a button of another tenant is still refused.
+            open=Button("Details", "user", {"tenant": turn.tenant_id, "id": user.user_id}),
+        )
+
+    async def _matches(self, turn: Turn, found: list[UserView], query: str) -> Answer:
+        view = UsersListView(
+            tenant_name=await self._name(turn),
+            status_filter=None,
+            rows=tuple(self._row(turn, u) for u in found[:20]),
+            offset=0,
+            total=len(found),
+            synced_at=f"{len(found)} match “{query[:60]}”",
+        )
+        return _card(turn, cards.users_list(view))
+
+    # --------------------------------------------------------------------- details
+
+    async def user(self, turn: Turn) -> Answer:
+        """``user <name or address>``, or the Details button of a list."""
+        if turn.kind == "action" and turn.data.get("id"):
+            found = await self.integrations.users.user(turn.tenant_id, str(turn.data["id"]))
+            if found is None:
+                return _say(turn, Notice("That user is no longer in your organization."))
+            return _card(turn, cards.user_details(self._details(turn, found)))
+        query = _after_command(turn.text)
+        if not query:
+            return _say(turn, Notice("Whom? Type “user” and a name or an address."))
+        matches = await self.integrations.users.find(turn.tenant_id, query)
+        if not matches:
+            return _say(
+                turn,
+                Notice(
+                    f"No synced user matches “{query[:80]}”.",
+                    f"Type “sync {query[:80]}” to read them from Microsoft 365.",
+                ),
+            )
+        if len(matches) == 1:
+            return _card(turn, cards.user_details(self._details(turn, matches[0])))
+        return await self._matches(turn, matches, query)
+
+    def _details(self, turn: Turn, user: UserView) -> UserDetailsView:
+        note = {
+            UserStatus.OTHER: "Voice is set up by someone else: I leave this user as it is.",
+            UserStatus.UNLICENSED: "Without a Teams Phone licence this user cannot be activated.",
+        }.get(user.status, "")
+        return UserDetailsView(
+            display_name=user.display_name,
+            upn=user.upn,
+            status=user.status.value,
+            numbers=", ".join(user.numbers),
+            routing_policy=user.routing_policy,
+            dial_plan=user.dial_plan,
+            enterprise_voice=user.enterprise_voice,
+            teams_phone=user.teams_phone,
+            note=note,
+            buttons=(Button("Sync this user", "sync", {**self._scope(turn), "upn": user.upn}),),
+        )
+
+    async def _name(self, turn: Turn) -> str:
+        tenant = await self.integrations.tenant(turn.tenant_id)
+        return tenant.display_name if tenant and tenant.display_name else "your organization"
+
+
+def _after_command(text: str) -> str:
+    return parse(text).rest
+
+
+def _int(value: Any) -> int:
+    try:
+        return max(0, int(str(value)))
+    except ValueError:
+        return 0
+
+
+def _elapsed(started: float) -> str:
+    seconds = time.monotonic() - started
+    return f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {int(seconds % 60)} s"
+
+
+def _say(turn: Turn, notice: Notice) -> Answer:
+    return _card(turn, cards.notice(notice))
+
+
+def _card(turn: Turn, card: dict[str, Any]) -> Answer:
+    if turn.kind == "action":
+        return Answer(replace=card)
+    return Answer(cards=(card,))

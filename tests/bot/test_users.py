@@ -1,0 +1,134 @@
+"""The user commands in the chat: a sync whose card ends with the counts, the list with its
+filters and paging, one user's details, a single-user sync, and admins only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.bot.test_dialogue import _as, _plain_user, _signed_in
+from tests.bot.test_flow import _having
+from tests.support.bot import BotUnderTest, Client, card_of, find_action, text_of
+from tests.support.harness import Harness, SeededTenant
+
+
+@pytest.fixture
+def people(sb: Harness, under: BotUnderTest) -> SeededTenant:
+    """A tenant of 30 users: licensed, unlicensed, and three of another provider."""
+    seeded = sb.make_tenant(
+        users=30,
+        teams_phone_share=0.5,
+        unlicensed_share=0.2,
+        other_provider={"users": 3},
+        free_seats={"STANDARDPACK": 1},
+    )
+    under.grant(seeded)
+    return seeded
+
+
+@pytest.fixture
+async def admin(sb: Harness, under: BotUnderTest, people: SeededTenant) -> AsyncIterator[Client]:
+    """The tenant's Global Administrator, signed in for step 1."""
+    async with httpx.AsyncClient(base_url=sb.endpoints.chat, timeout=30) as http:
+        client = Client(http, under, people)
+        await client.open(people.admin)
+        await _signed_in(client, people)
+        yield client
+
+
+async def _synced(chat: Client) -> str:
+    await chat.say("sync")
+    done = await chat.wait_for("the finished sync", _having("Since the last sync"), 60)
+    return text_of(card_of(done))
+
+
+def _plain(card: dict[str, Any]) -> str:
+    """A card's text without the soft breaks long addresses get (narrow Teams columns)."""
+    return text_of(card).replace("\u200b", "")
+
+
+def _showing(text: str) -> Any:
+    def predicate(cards: list[dict[str, Any]]) -> dict[str, Any] | None:
+        return next((c for c in reversed(cards) if text in _plain(card_of(c))), None)
+
+    return predicate
+
+
+def _upns(sb: Harness, tenant: SeededTenant) -> list[str]:
+    return sorted(u["userPrincipalName"] for u in sb.state(tenant)["users"])
+
+
+async def test_a_sync_card_ends_with_how_many_users_of_each_kind(admin: Client) -> None:
+    text = await _synced(admin)
+    assert "3 with another provider" in text
+
+
+async def test_users_shows_twenty_a_card_and_a_next_button(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    await _synced(admin)
+    await admin.say("users")
+    listing = await admin.wait_for("the list", _having("Users of"))
+    text = _plain(card_of(listing))
+    upns = _upns(sb, people)
+    assert all(upn in text for upn in upns[:20])
+    assert upns[20] not in text
+    assert find_action(card_of(listing), "Next")["verb"] == "users"
+
+
+async def test_next_replaces_the_card_with_the_following_users(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    await _synced(admin)
+    await admin.say("users")
+    listing = await admin.wait_for("the list", _having("Users of"))
+
+    following = await admin.press(listing, "Next")
+
+    text = _plain(following)
+    assert _upns(sb, people)[20] in text
+    assert find_action(following, "Previous")["verb"] == "users"
+
+
+async def test_users_other_lists_only_another_providers_users(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    await _synced(admin)
+    await admin.say("users other")
+    listing = await admin.wait_for("the list", _having("Users of"))
+    text = _plain(card_of(listing))
+    theirs = set(sb.state(people)["voice"]["users"])
+    assert all(upn in text for upn in theirs)
+    assert not any(upn in text for upn in set(_upns(sb, people)) - theirs)
+
+
+async def test_user_by_address_shows_that_users_details(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    theirs = sorted(sb.state(people)["voice"]["users"])[0]
+    await _synced(admin)
+    await admin.say(f"user {theirs.upper()}")
+    details = await admin.wait_for("the details", _showing("Voice routing policy"))
+    text = _plain(card_of(details))
+    assert theirs in text
+    assert "Another provider (not touched)" in text
+
+
+async def test_sync_of_one_user_reads_them_before_any_full_sync(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    upn = _plain_user(sb, people)
+    await admin.say(f"sync {upn}")
+    details = await admin.wait_for("the details", _showing(upn))
+    assert find_action(card_of(details), "Sync this user")["verb"] == "sync"
+
+
+async def test_someone_who_is_not_an_admin_cannot_list_users(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> None:
+    async with _as(sb, under, people, _plain_user(sb, people)) as user:
+        await user.say("users")
+        await user.wait_for("the refusal", _having("That needs an admin"))
