@@ -6,14 +6,19 @@ up to 999)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import random
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar, overload
+
+import orjson
 
 from provisioning.microsoft.adapters.http import JsonApi, json_field
 from provisioning.microsoft.catalog import MCOEV_PLAN
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.user_sync import DeltaExpiredError, DirectoryUser, Page, VoiceUser
 
+T = TypeVar("T")
 PAGE = 999
 _USER_FIELDS = "id,userPrincipalName,displayName,mail,accountEnabled,assignedPlans"
 _VOICE_FIELDS = (
@@ -29,12 +34,15 @@ def _teams_phone(item: dict[str, Any]) -> bool | None:
     plans = item.get("assignedPlans")
     if not isinstance(plans, list):
         return None
-    return any(
-        isinstance(p, dict)
-        and str(p.get("servicePlanId", "")).lower() == MCOEV_PLAN
-        and str(p.get("capabilityStatus", "Enabled")).lower() == "enabled"
-        for p in plans
-    )
+    for plan in plans:
+        if not isinstance(plan, dict):
+            continue
+        plan_id = plan.get("servicePlanId")
+        # Graph writes ids in lower case; the comparison without .lower() is the fast path.
+        ours = plan_id == MCOEV_PLAN or (isinstance(plan_id, str) and plan_id.lower() == MCOEV_PLAN)
+        if ours and str(plan.get("capabilityStatus", "Enabled")).lower() == "enabled":
+            return True
+    return False
 
 
 def _text(item: dict[str, Any], name: str) -> str | None:
@@ -95,6 +103,44 @@ def voice_user(item: dict[str, Any]) -> VoiceUser:
     )
 
 
+def _json(content: bytes) -> Any:
+    """A page's JSON (orjson: a 1,000-user page parses in a third of the time)."""
+    if not content:
+        return None
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        # A byte-order mark or another encoding (F14): the standard library copes.
+        return json.loads(content.decode("utf-8-sig"))
+
+
+class _Converted(Sequence[T]):
+    """A page's items, each converted when first read: the caller reads them while saving,
+    in a thread, after it has asked for the next page (10,000 users' plans take tens of
+    milliseconds to look through)."""
+
+    def __init__(self, raw: list[dict[str, Any]], convert: Callable[[dict[str, Any]], T]) -> None:
+        self._raw = raw
+        self._convert = convert
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | Sequence[T]:
+        if isinstance(index, slice):
+            return [self._convert(item) for item in self._raw[index]]
+        return self._convert(self._raw[index])
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._convert(item) for item in self._raw)
+
+
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
 
@@ -114,7 +160,8 @@ class GraphUserSync:
         headers = {"Prefer": prefer} if prefer else None
         for attempt in range(1, _ATTEMPTS + 1):
             try:
-                return await self._graph.json("GET", path, params=params, headers=headers)
+                response = await self._graph.request("GET", path, params=params, headers=headers)
+                return _json(response.content)
             except ServiceError as exc:
                 if exc.kind != ErrorKind.TRANSIENT or attempt == _ATTEMPTS:
                     raise
@@ -138,7 +185,7 @@ class GraphUserSync:
             raise
         items = body.get("value", []) if isinstance(body, dict) else []
         return Page(
-            [directory_user(i) for i in items if isinstance(i, dict) and i.get("id")],
+            _Converted([i for i in items if isinstance(i, dict) and i.get("id")], directory_user),
             body.get("@odata.nextLink"),
             body.get("@odata.deltaLink"),
         )
@@ -157,7 +204,9 @@ class GraphUserSync:
             body = await self._get(link, prefer=_PREFER_ENUMS)
         items = body.get("value", []) if isinstance(body, dict) else []
         return Page(
-            [voice_user(i) for i in items if isinstance(i, dict) and json_field(i, "id")],
+            _Converted(
+                [i for i in items if isinstance(i, dict) and json_field(i, "id")], voice_user
+            ),
             body.get("@odata.nextLink"),
         )
 

@@ -3,6 +3,7 @@ Teams voice configuration of users, page by page so nothing holds the whole tena
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -43,7 +44,7 @@ class Page(Generic[T]):
     """One page of a cursor: its items, where the cursor goes on (``None`` at the end) and,
     at the end of a delta round, the link of the next round."""
 
-    items: list[T] = field(default_factory=list)
+    items: Sequence[T] = field(default_factory=list)
     next_link: str | None = None
     delta_link: str | None = None
 
