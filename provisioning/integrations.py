@@ -41,6 +41,7 @@ from provisioning.readiness import (
     observe,
 )
 from provisioning.settings import ProvisioningSettings
+from provisioning.sync.activations import ActivationRefused, Activations
 from provisioning.sync.facade import SyncRunning, TenantUsers, UserPage, UserView
 from provisioning.sync.status import UserStatus
 from provisioning.sync.store import SyncSummary
@@ -51,6 +52,8 @@ from storage.tenants import TenantState
 from storage.vault import TokenVault
 
 __all__ = [
+    "ActivationRefused",
+    "Activations",
     "AdminCheck",
     "CancelResult",
     "Check",
@@ -158,6 +161,9 @@ class Integrations:
         self._outbox = outbox
         self._sign_in = sign_in
         self._users = users
+        self._activations = (
+            Activations(settings, users, store, tenants, book, clock) if users else None
+        )
 
     # ------------------------------------------------------------------------------ users
 
@@ -167,6 +173,13 @@ class Integrations:
         if self._users is None:
             raise RuntimeError("this process was wired without user sync")
         return self._users
+
+    @property
+    def activations(self) -> Activations:
+        """Activating and deactivating users, as runs (SPEC step 4)."""
+        if self._activations is None:
+            raise RuntimeError("this process was wired without user sync")
+        return self._activations
 
     # ---------------------------------------------------------------------------- tenants
 

@@ -34,3 +34,18 @@ class RemovalParams:
     # As the provisioning run had them (for the admin's summary); empty if it never ran.
     sbc_domain: str = ""
     brand: str = ""
+
+
+@dataclass(frozen=True)
+class ActivationParams:
+    """One user's activation (or deactivation): the number and the names of our dial plan and
+    voice routing policy, as they were when the admin asked."""
+
+    tenant_id: str
+    user_id: str
+    upn: str
+    # +E.164; for a deactivation, the number the activation assigned ("" when none is known).
+    number: str
+    dial_plan: str
+    routing_policy: str
+    number_type: str = "directRouting"

@@ -6,9 +6,11 @@ from __future__ import annotations
 from provisioning.engine.plans import Milestone, Plan, PlanBook
 from provisioning.hints import explain
 from provisioning.microsoft.ports.tenant import TenantPorts
-from provisioning.params import IntegrationParams, RemovalParams
+from provisioning.params import ActivationParams, IntegrationParams, RemovalParams
+from provisioning.steps.activation import ACTIVATION, DEACTIVATION
 from provisioning.steps.provision import PROVISIONING, PROVISIONING_V1
 from provisioning.steps.removal import REMOVAL
+from provisioning.sync.activation_hooks import activation_finished, deactivation_finished
 from provisioning.tenants import (
     provisioning_finished,
     provisioning_started,
@@ -54,4 +56,28 @@ REMOVAL_PLAN: Plan[RemovalParams, TenantPorts] = Plan(
     on_finish=removal_finished,
     explain=explain,
 )
-PLANS = PlanBook([_provisioning(1, PROVISIONING_V1), PROVISION_PLAN, REMOVAL_PLAN])
+ACTIVATION_PLAN: Plan[ActivationParams, TenantPorts] = Plan(
+    kind=RunKind.ACTIVATE.value,
+    version=1,
+    steps=ACTIVATION,
+    params=ActivationParams,
+    on_finish=activation_finished,
+    explain=explain,
+)
+DEACTIVATION_PLAN: Plan[ActivationParams, TenantPorts] = Plan(
+    kind=RunKind.DEACTIVATE.value,
+    version=1,
+    steps=DEACTIVATION,
+    params=ActivationParams,
+    on_finish=deactivation_finished,
+    explain=explain,
+)
+PLANS = PlanBook(
+    [
+        _provisioning(1, PROVISIONING_V1),
+        PROVISION_PLAN,
+        REMOVAL_PLAN,
+        ACTIVATION_PLAN,
+        DEACTIVATION_PLAN,
+    ]
+)

@@ -13,6 +13,9 @@ class RunKind(StrEnum):
 
     PROVISION = "provision"
     REMOVE = "remove"
+    # One user's phone number, dial plan and voice routing policy, on or off (SPEC step 4).
+    ACTIVATE = "activate"
+    DEACTIVATE = "deactivate"
 
 
 class RunStatus(StrEnum):
@@ -28,6 +31,10 @@ class RunStatus(StrEnum):
 
 ACTIVE = (RunStatus.PENDING, RunStatus.RUNNING, RunStatus.WAITING)
 _ACTIVE_SQL = "status IN ('pending', 'running', 'waiting')"
+# Runs about the whole tenant (its integration) have no subject: one of them at a time.
+_TENANT_RUN_SQL = f"{_ACTIVE_SQL} AND subject = ''"
+# Runs about one user: one at a time per user, as many users at once as the tenant likes.
+_SUBJECT_RUN_SQL = f"{_ACTIVE_SQL} AND subject <> ''"
 
 
 class StepStatus(StrEnum):
@@ -45,13 +52,22 @@ class RunRecord(SQLModel, table=True):
 
     __tablename__ = "runs"
     __table_args__ = (
-        # One active run per tenant, enforced by the database itself.
+        # One active integration run per tenant, enforced by the database itself.
         Index(
             "one_active_run_per_tenant",
             "tenant_id",
             unique=True,
-            sqlite_where=text(_ACTIVE_SQL),
-            postgresql_where=text(_ACTIVE_SQL),
+            sqlite_where=text(_TENANT_RUN_SQL),
+            postgresql_where=text(_TENANT_RUN_SQL),
+        ),
+        # One active run per user of a tenant (an activation or a deactivation).
+        Index(
+            "one_active_run_per_subject",
+            "tenant_id",
+            "subject",
+            unique=True,
+            sqlite_where=text(_SUBJECT_RUN_SQL),
+            postgresql_where=text(_SUBJECT_RUN_SQL),
         ),
         Index("runs_by_wake", "status", "next_wake_at"),
     )
@@ -59,6 +75,9 @@ class RunRecord(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)
     tenant_id: str = Field(foreign_key="tenants.id", max_length=36)
     kind: str = Field(max_length=16)
+    # What a run is about inside the tenant ("" for the integration, a user's id for its
+    # activation): runs with different subjects run side by side.
+    subject: str = Field(default="", max_length=64)
     status: str = Field(default=RunStatus.PENDING.value, max_length=16)
     requested_by: str = Field(default="", max_length=255)
     created_at: float

@@ -79,13 +79,17 @@ class RunStore:
         requested_by: str,
         now: float,
         subscriber: str | None = None,
+        subject: str = "",
     ) -> str:
-        """A new pending run with its steps; refused while the tenant has an active run."""
+        """A new pending run with its steps; refused while the tenant has an active run about
+        the same subject (the integration, or one user)."""
         run_id = uuid.uuid4().hex
         with Session(self.engine) as session:
             active = session.exec(
                 select(RunRecord.id).where(
-                    col(RunRecord.tenant_id) == tenant_id, col(RunRecord.status).in_(_ACTIVE)
+                    col(RunRecord.tenant_id) == tenant_id,
+                    col(RunRecord.subject) == subject,
+                    col(RunRecord.status).in_(_ACTIVE),
                 )
             ).first()
             if active is not None:
@@ -94,6 +98,7 @@ class RunStore:
                 id=run_id,
                 tenant_id=tenant_id,
                 kind=plan.kind,
+                subject=subject,
                 requested_by=requested_by,
                 created_at=now,
                 updated_at=now,
@@ -110,7 +115,7 @@ class RunStore:
                 session.rollback()
                 # The partial unique index caught a concurrent creation; any other integrity
                 # error (an unknown tenant, say) is what it is.
-                self._raise_if_active(tenant_id, exc)
+                self._raise_if_active(tenant_id, exc, subject)
                 raise
             if subscriber is not None:
                 session.add(RunSubscription(run_id=run_id, subscriber=subscriber, created_at=now))
@@ -118,8 +123,8 @@ class RunStore:
             session.commit()
         return run_id
 
-    def _raise_if_active(self, tenant_id: str, cause: Exception) -> None:
-        active = self.active_run(tenant_id)
+    def _raise_if_active(self, tenant_id: str, cause: Exception, subject: str = "") -> None:
+        active = self.active_run(tenant_id, subject)
         if active is not None:
             raise ActiveRunExists(active.id) from cause
 
@@ -149,14 +154,29 @@ class RunStore:
                 ).all()
             )
 
-    def active_run(self, tenant_id: str) -> RunRecord | None:
-        """The tenant's active run, if any."""
+    def active_run(self, tenant_id: str, subject: str = "") -> RunRecord | None:
+        """The tenant's active integration run (or the active run about ``subject``)."""
         with Session(self.engine) as session:
             return session.exec(
                 select(RunRecord).where(
-                    col(RunRecord.tenant_id) == tenant_id, col(RunRecord.status).in_(_ACTIVE)
+                    col(RunRecord.tenant_id) == tenant_id,
+                    col(RunRecord.subject) == subject,
+                    col(RunRecord.status).in_(_ACTIVE),
                 )
             ).first()
+
+    def active_subjects(self, tenant_id: str) -> list[RunRecord]:
+        """The tenant's active runs about single users (activations, deactivations)."""
+        with Session(self.engine) as session:
+            return list(
+                session.exec(
+                    select(RunRecord).where(
+                        col(RunRecord.tenant_id) == tenant_id,
+                        col(RunRecord.subject) != "",
+                        col(RunRecord.status).in_(_ACTIVE),
+                    )
+                ).all()
+            )
 
     def steps(self, run_id: str) -> dict[str, StepRecord]:
         """A run's steps by name."""
@@ -250,12 +270,12 @@ class RunStore:
             run.next_wake_at, run.finished_at, run.updated_at = now, None, now
             run.internal_errors = 0
             session.add(run)
-            tenant_id = run.tenant_id
+            tenant_id, subject = run.tenant_id, run.subject
             try:
                 session.flush()
             except IntegrityError as exc:
                 session.rollback()
-                self._raise_if_active(tenant_id, exc)
+                self._raise_if_active(tenant_id, exc, subject)
                 raise
             self._emit(session, run, now, Emit("run_retried", "retry requested"))
             session.commit()

@@ -86,6 +86,7 @@ class TenantUsers:
     def __init__(self, sync: UserSync, store: SyncStore) -> None:
         self._sync = sync
         self._store = store
+        self.engine = store.engine
 
     async def sync(
         self, tenant_id: str, full: bool = True, progress: Progress | None = None

@@ -1,0 +1,180 @@
+"""Starting activations and deactivations of users (SPEC step 4) as runs of the engine, one
+per user, many at once per tenant, so a crash resumes them. Refusals say what to do."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import phonenumbers
+from sqlmodel import Session, col, select
+
+from provisioning.engine.clock import Clock
+from provisioning.engine.errors import ActiveRunExists
+from provisioning.engine.plans import PlanBook
+from provisioning.engine.store import RunStore
+from provisioning.naming import Names
+from provisioning.params import ActivationParams
+from provisioning.settings import ProvisioningSettings
+from provisioning.sync.facade import TenantUsers, UserView
+from provisioning.sync.status import UserStatus
+from provisioning.tenants import TenantStore
+from storage.runs import RunKind
+from storage.tenants import TenantState
+from storage.users import TenantUserRecord
+
+
+class ActivationRefused(Exception):  # noqa: N818 - a refusal the caller shows the admin
+    """The activation cannot start; ``reason`` says what the admin can do."""
+
+    def __init__(self, reason: str, run_id: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.run_id = run_id
+
+
+def normalised(number: str, region: str) -> str:
+    """``number`` as E.164 (``+4930…``); :class:`ActivationRefused` when it is no number."""
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ActivationRefused(f"“{number}” is not a phone number ({exc}).") from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ActivationRefused(
+            f"“{number}” is not a valid phone number; write it with its country code, "
+            "like +44 20 7946 0000."
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+class Activations:
+    """Activations and deactivations of a tenant's users."""
+
+    def __init__(
+        self,
+        settings: ProvisioningSettings,
+        users: TenantUsers,
+        store: RunStore,
+        tenants: TenantStore,
+        book: PlanBook,
+        clock: Clock,
+    ) -> None:
+        self._settings = settings
+        self._users = users
+        self._store = store
+        self._tenants = tenants
+        self._book = book
+        self._clock = clock
+        self._names = Names(settings.brand)
+
+    async def user(self, tenant_id: str, query: str) -> UserView:
+        """The one synced user ``query`` names (by id, address or name)."""
+        by_id = await self._users.user(tenant_id, query)
+        if by_id is not None:
+            return by_id
+        found = await self._users.find(tenant_id, query)
+        if not found:
+            raise ActivationRefused(
+                f"No synced user matches “{query[:80]}”. Type “sync {query[:80]}” first."
+            )
+        if len(found) > 1:
+            names = ", ".join(u.upn for u in found[:5])
+            raise ActivationRefused(f"“{query[:80]}” matches several users ({names}); say which.")
+        return found[0]
+
+    async def activate(
+        self, tenant_id: str, query: str, number: str, requested_by: str, subscriber: str | None
+    ) -> str:
+        """Start activating a user with ``number``; the run id."""
+        await self._integrated(tenant_id)
+        user = await self.user(tenant_id, query)
+        if user.status == UserStatus.OTHER:
+            raise ActivationRefused(
+                f"{user.upn} has voice set up by someone else; I do not touch their users."
+            )
+        if user.status == UserStatus.UNLICENSED:
+            raise ActivationRefused(
+                f"{user.upn} has no Teams Phone licence; assign one in the Microsoft 365 admin "
+                f"centre, then type “sync {user.upn}” and try again."
+            )
+        if user.status == UserStatus.ACTIVE:
+            raise ActivationRefused(f"{user.upn} is active already ({', '.join(user.numbers)}).")
+        if not number.strip():
+            raise ActivationRefused(f"Which number? Type “activate {user.upn} +44 20 7946 0000”.")
+        region = self._settings.gateway_usage_location
+        e164 = normalised(number, region)
+        holder = await asyncio.to_thread(self._holder, tenant_id, e164)
+        if holder:
+            raise ActivationRefused(f"{e164} is assigned to {holder} already.")
+        return await self._start(tenant_id, RunKind.ACTIVATE, user, e164, requested_by, subscriber)
+
+    async def deactivate(
+        self, tenant_id: str, query: str, requested_by: str, subscriber: str | None
+    ) -> str:
+        """Start deactivating a user we activated; the run id."""
+        await self._integrated(tenant_id)
+        user = await self.user(tenant_id, query)
+        if user.status != UserStatus.ACTIVE:
+            raise ActivationRefused(f"{user.upn} is not active with this provider.")
+        number = user.numbers[0] if user.numbers else ""
+        return await self._start(
+            tenant_id, RunKind.DEACTIVATE, user, number, requested_by, subscriber
+        )
+
+    async def _integrated(self, tenant_id: str) -> None:
+        record = await asyncio.to_thread(self._tenants.get, tenant_id)
+        if record is None or record.state != TenantState.INTEGRATED.value:
+            raise ActivationRefused(
+                "Users can be activated once the integration is done (type “status”)."
+            )
+
+    def _holder(self, tenant_id: str, e164: str) -> str:
+        """Who holds ``e164`` in this tenant, as far as we know (synced or being activated)."""
+        t = TenantUserRecord
+        with Session(self._users.engine) as session:
+            for record in session.exec(
+                select(t)
+                .where(col(t.tenant_id) == tenant_id, col(t.removed).is_(False))
+                .where(col(t.numbers).contains(e164))
+            ):
+                if e164 in record.numbers.split(","):
+                    return record.upn
+        for run in self._store.active_subjects(tenant_id):
+            plan = json.loads(run.plan)
+            if run.kind == RunKind.ACTIVATE.value and plan.get("number") == e164:
+                return str(plan.get("upn", "someone being activated"))
+        return ""
+
+    async def _start(
+        self,
+        tenant_id: str,
+        kind: RunKind,
+        user: UserView,
+        number: str,
+        requested_by: str,
+        subscriber: str | None,
+    ) -> str:
+        params = ActivationParams(
+            tenant_id=tenant_id,
+            user_id=user.user_id,
+            upn=user.upn,
+            number=number,
+            dial_plan=self._names.e164,
+            routing_policy=self._names.e164,
+        )
+        try:
+            return await asyncio.to_thread(
+                self._store.create_run,
+                tenant_id,
+                self._book.current(kind.value),
+                params,
+                requested_by,
+                self._clock.now(),
+                subscriber,
+                user.user_id,
+            )
+        except ActiveRunExists as exc:
+            raise ActivationRefused(
+                f"{user.upn} is being activated or deactivated already.",
+                str(exc.args[0]) if exc.args else None,
+            ) from exc
