@@ -61,7 +61,7 @@ class Dialogue:
         self._public_url = public_url.rstrip("/")
         self._admin_ttl = admin_cache_seconds
         self._admins: dict[tuple[str, str], _Cached] = {}
-        self.user_commands = UserCommands(integrations, self.scope)
+        self.user_commands = UserCommands(integrations, self.scope, self.progress_card)
 
     # ------------------------------------------------------------------------ the turn
 
@@ -320,7 +320,7 @@ class Dialogue:
         """A run's card as it stands."""
         scope = self.scope(turn) if turn else {"tenant": run.tenant_id}
         summary: tuple[str, ...] = ()
-        if run.status == "succeeded":
+        if run.status == "succeeded" and not run.about:
             if run.kind == RunKind.REMOVE.value:
                 summary = removal_summary(run)
             else:
@@ -465,6 +465,12 @@ class Dialogue:
     async def _user(self, turn: Turn) -> Answer:
         return await self.user_commands.user(turn)
 
+    async def _activate(self, turn: Turn) -> Answer:
+        return await self.user_commands.activate(turn)
+
+    async def _deactivate(self, turn: Turn) -> Answer:
+        return await self.user_commands.deactivate(turn)
+
 
 def _now() -> float:
     return time.time()
@@ -485,4 +491,6 @@ _HANDLERS: dict[str, Handler] = {
     "sync": Dialogue._sync,
     "users": Dialogue._users,
     "user": Dialogue._user,
+    "activate": Dialogue._activate,
+    "deactivate": Dialogue._deactivate,
 }

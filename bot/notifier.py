@@ -82,6 +82,9 @@ class Notifier:
                     tone="attention",
                 )
             )
+        if run.kind in ("activate", "deactivate"):
+            # The run's card says how it went; a user's (de)activation needs no message more.
+            return None
         if note.name == "run_succeeded":
             if removal:
                 return cards.notice(

@@ -23,7 +23,9 @@ from cards.models import (
     UsersListView,
 )
 from provisioning.integrations import (
+    ActivationRefused,
     Integrations,
+    RunView,
     SyncRunning,
     SyncSummary,
     UserPage,
@@ -32,6 +34,7 @@ from provisioning.integrations import (
 )
 
 _log = logging.getLogger(__name__)
+RunCard = Callable[[RunView, str, Turn], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any], dict[str, Any]], Awaitable[str]]
 Update = Callable[[dict[str, Any], str, dict[str, Any]], Awaitable[None]]
 # Teams takes at most about one update a second per conversation (rate-limit.md).
@@ -42,6 +45,8 @@ _FILTERS = {
     "unlicensed": UserStatus.UNLICENSED,
     "other": UserStatus.OTHER,
 }
+# A number at the end of what was typed: "+44 20 7946 0000", "020 7946 0000".
+_NUMBER = re.compile(r"(\+?\d[\d\s().-]{4,})$")
 _PAGE = re.compile(r"\bpage\s+(\d{1,6})\b")
 _STATUS_ORDER = ("active", "inactive", "other", "unlicensed")
 
@@ -67,9 +72,15 @@ def _ago(finished_at: float, now: float) -> str:
 class UserCommands:
     """Answers the user commands of one bot."""
 
-    def __init__(self, integrations: Integrations, scope: Callable[[Turn], dict[str, str]]) -> None:
+    def __init__(
+        self,
+        integrations: Integrations,
+        scope: Callable[[Turn], dict[str, str]],
+        run_card: RunCard,
+    ) -> None:
         self.integrations = integrations
         self._scope = scope
+        self._run_card = run_card
         self._send: Send | None = None
         self._update: Update | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -319,6 +330,12 @@ class UserCommands:
             UserStatus.OTHER: "Voice is set up by someone else: I leave this user as it is.",
             UserStatus.UNLICENSED: "Without a Teams Phone licence this user cannot be activated.",
         }.get(user.status, "")
+        scope = {"tenant": turn.tenant_id, "id": user.user_id}
+        actions: tuple[Button, ...] = ()
+        if user.status == UserStatus.INACTIVE:
+            actions = (Button("Activate", "activate", scope, "positive"),)
+        elif user.status == UserStatus.ACTIVE:
+            actions = (Button("Deactivate", "deactivate", scope, "destructive"),)
         return UserDetailsView(
             display_name=user.display_name,
             upn=user.upn,
@@ -329,8 +346,63 @@ class UserCommands:
             enterprise_voice=user.enterprise_voice,
             teams_phone=user.teams_phone,
             note=note,
-            buttons=(Button("Sync this user", "sync", {**self._scope(turn), "upn": user.upn}),),
+            buttons=(
+                *actions,
+                Button("Sync this user", "sync", {**self._scope(turn), "upn": user.upn}),
+            ),
         )
+
+    # ------------------------------------------------------------------ activation
+
+    async def activate(self, turn: Turn) -> Answer:
+        """``activate <user> <number>``, or Activate on a user's card (with the number typed)."""
+        if turn.kind == "action":
+            who = str(turn.data.get("id", ""))
+            number = str(turn.data.get("number", "")).strip()
+        else:
+            typed = _after_command(turn.text)
+            found = _NUMBER.search(typed)
+            number = found.group(1).strip() if found else ""
+            who = typed[: found.start()].strip() if found else typed.strip()
+        if not who:
+            return _say(turn, Notice("Whom? Type “activate” with a user and a phone number."))
+        try:
+            run_id = await self.integrations.activations.activate(
+                turn.tenant_id,
+                who,
+                number,
+                turn.user.name or turn.user.aad_object_id,
+                turn.conversation_key,
+            )
+        except ActivationRefused as refused:
+            return _say(
+                turn, Notice("That user cannot be activated", refused.reason, tone="warning")
+            )
+        return await self._run_answer(turn, run_id)
+
+    async def deactivate(self, turn: Turn) -> Answer:
+        """``deactivate <user>``, or Deactivate on a user's card."""
+        who = str(turn.data.get("id", "")) if turn.kind == "action" else _after_command(turn.text)
+        if not who:
+            return _say(turn, Notice("Whom? Type “deactivate” and a user."))
+        try:
+            run_id = await self.integrations.activations.deactivate(
+                turn.tenant_id,
+                who,
+                turn.user.name or turn.user.aad_object_id,
+                turn.conversation_key,
+            )
+        except ActivationRefused as refused:
+            return _say(
+                turn, Notice("That user cannot be deactivated", refused.reason, tone="warning")
+            )
+        return await self._run_answer(turn, run_id)
+
+    async def _run_answer(self, turn: Turn, run_id: str) -> Answer:
+        run = await self.integrations.view(run_id)
+        card = await self._run_card(run, await self._name(turn), turn)
+        # A card of its own, updated in place as the run goes (the engine's outbox).
+        return Answer(cards=(card,), remember=((f"run:{run_id}", 0),))
 
     async def _name(self, turn: Turn) -> str:
         tenant = await self.integrations.tenant(turn.tenant_id)

@@ -99,8 +99,12 @@ def progress_view(
     run: RunView, tenant_name: str, scope: dict[str, str], summary: tuple[str, ...] = ()
 ) -> ProgressView:
     """A run's card."""
-    removal = run.kind == "remove"
-    title = f"Removal from {tenant_name}" if removal else f"Integration of {tenant_name}"
+    titles = {
+        "remove": f"Removal from {tenant_name}",
+        "activate": f"Activation of {run.about}",
+        "deactivate": f"Deactivation of {run.about}",
+    }
+    title = titles.get(run.kind, f"Integration of {tenant_name}")
     steps = []
     current = ""
     for step in run.steps:
@@ -112,7 +116,11 @@ def progress_view(
     if run.active and current:
         status_text = f"{status_text}: {current}"
     elif run.status == "succeeded":
-        status_text = "Everything is removed." if removal else "The integration is complete."
+        status_text = {
+            "remove": "Everything is removed.",
+            "activate": f"{run.about} is active.",
+            "deactivate": f"{run.about} is no longer active.",
+        }.get(run.kind, "The integration is complete.")
     buttons: list[Button | Link] = []
     data = {**scope, "run": run.run_id}
     if run.status == "failed":

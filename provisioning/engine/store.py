@@ -142,13 +142,14 @@ class RunStore:
         with Session(self.engine) as session:
             return session.get(RunRecord, run_id)
 
-    def runs_of(self, tenant_id: str, limit: int = 20) -> list[RunRecord]:
-        """A tenant's runs, newest first."""
+    def runs_of(self, tenant_id: str, limit: int = 20, subject: str = "") -> list[RunRecord]:
+        """A tenant's integration runs (or the runs about ``subject``), newest first."""
         with Session(self.engine) as session:
             return list(
                 session.exec(
                     select(RunRecord)
                     .where(col(RunRecord.tenant_id) == tenant_id)
+                    .where(col(RunRecord.subject) == subject)
                     .order_by(col(RunRecord.created_at).desc())
                     .limit(limit)
                 ).all()

@@ -59,6 +59,8 @@ class RunView:
     hint: str | None
     steps: tuple[StepView, ...]
     milestone: MilestoneView | None
+    # Who or what the run is about inside the tenant, in words ("" for the integration).
+    about: str = ""
 
     @property
     def active(self) -> bool:
@@ -125,4 +127,16 @@ def build_view(
         hint=run.hint,
         steps=tuple(steps),
         milestone=milestone,
+        about=_about(run),
     )
+
+
+def _about(run: RunRecord) -> str:
+    """A run about one user names them by the address it was planned with."""
+    if not run.subject:
+        return ""
+    try:
+        plan = json.loads(run.plan)
+    except ValueError:
+        return run.subject
+    return str(plan.get("upn") or run.subject) if isinstance(plan, dict) else run.subject

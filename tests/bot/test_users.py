@@ -132,3 +132,28 @@ async def test_someone_who_is_not_an_admin_cannot_list_users(
     async with _as(sb, under, people, _plain_user(sb, people)) as user:
         await user.say("users")
         await user.wait_for("the refusal", _having("That needs an admin"))
+
+
+async def test_activate_gives_the_user_a_number_and_the_card_says_so(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> None:
+    from tests.provisioning.sync.test_activations import _integrated
+
+    wizard = await admin.wait_for("step 3", _having("Step 3 of 4"))
+    link = find_action(card_of(wizard), "Sign in to the Teams admin centre (step 3)")["url"]
+    await admin.sign_in(link, people.admin)
+    await admin.wait_for("step 4", _having("Step 4 of 4"))
+    _integrated(sb, under.product, people)
+    await _synced(admin)
+    upn = next(
+        u["userPrincipalName"]
+        for u in sb.state(people)["users"]
+        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
+        and u["userPrincipalName"] not in sb.state(people)["voice"]["users"]
+        and not u["roles"]
+    )
+
+    await admin.say(f"activate {upn} +44 20 7946 0111")
+
+    await admin.wait_for("the active user", _showing(f"{upn} is active"), 60)
+    assert sb.state(people)["voice"]["users"][upn]["numbers"] == ["+442079460111"]
