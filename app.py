@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
     from provisioning.ports_factory import AdapterPortsFactory
     from provisioning.settings import ProvisioningSettings
+    from provisioning.sync.schedule import SyncSchedule
     from provisioning.tenants import TenantStore
     from storage.audit import AuditLog
     from storage.settings import StorageSettings
@@ -141,6 +143,7 @@ class Runtime:
     outbox: Outbox
     sign_in: SignIn
     integrations: Integrations
+    sync_schedule: SyncSchedule
 
     def close(self) -> None:
         """Release the database and the HTTP client."""
@@ -177,6 +180,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
     from provisioning.plans import PLANS
     from provisioning.ports_factory import AdapterPortsFactory
     from provisioning.sync.facade import TenantUsers
+    from provisioning.sync.schedule import SyncSchedule
     from provisioning.sync.service import UserSync
     from provisioning.sync.store import SyncStore
     from provisioning.tenants import TenantStore
@@ -209,8 +213,14 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         clock,
         http_client(settings.microsoft),
     )
-    sync_store = SyncStore(engine, Names(settings.provisioning.brand).e164)
-    users = TenantUsers(UserSync(sync_store, ports, clock), sync_store)
+    sync_store = SyncStore(
+        engine,
+        Names(settings.provisioning.brand).e164,
+        settings.provisioning.user_sync_stale_seconds,
+    )
+    user_sync = UserSync(sync_store, ports, clock)
+    users = TenantUsers(user_sync, sync_store)
+    sync_schedule = SyncSchedule(user_sync, sync_store, settings.provisioning)
     integrations = Integrations(
         settings.provisioning,
         settings.dns,
@@ -238,6 +248,7 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
         outbox,
         sign_in,
         integrations,
+        sync_schedule,
     )
 
 
@@ -315,7 +326,7 @@ def _runner(args: argparse.Namespace) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         logging.getLogger("runner").info("runner %s started", runner.owner)
-        await runner.run_forever(stop)
+        await asyncio.gather(runner.run_forever(stop), runtime.sync_schedule.run_forever(stop))
         await runtime.ports.aclose()
         logging.getLogger("runner").info("runner %s stopped; its leases are released", runner.owner)
 
@@ -368,7 +379,14 @@ def _serve(args: argparse.Namespace) -> int:
         logging.getLogger("serve").info(
             "the bot listens on http://%s:%s", bot_settings.host, bot_settings.port
         )
-        work = [asyncio.create_task(runner.run_forever(stop))] if runner else []
+        work = (
+            [
+                asyncio.create_task(runner.run_forever(stop)),
+                asyncio.create_task(runtime.sync_schedule.run_forever(stop)),
+            ]
+            if runner
+            else []
+        )
         await stop.wait()
         await asyncio.gather(*work)
         # In-flight requests are answered, notifications released, leases let go.
@@ -444,6 +462,35 @@ def _doctor(args: argparse.Namespace) -> int:
         print(finding.line())
     code = exit_code(findings)
     return 1 if problems else code
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from storage.database import schema_is_current
+
+    _logging(args.verbose)
+    runtime = build_runtime(_settings_or_exit())
+    try:
+        if not schema_is_current(runtime.engine):
+            print("The database schema is not current: run `python app.py migrate`.")
+            return 2
+        if "graph" not in runtime.vault.purposes(args.tenant):
+            print(f"No Graph sign-in is stored for tenant {args.tenant}: sign in (step 1) first.")
+            return 2
+        started = time.monotonic()
+        try:
+            summary = asyncio.run(runtime.integrations.users.sync(args.tenant, args.full))
+        except Exception as exc:  # the admin's next step, not a traceback
+            print(f"The sync stopped: {getattr(exc, 'message', None) or exc}", file=sys.stderr)
+            print("What was read is kept; run the same command to go on.", file=sys.stderr)
+            return 1
+    finally:
+        runtime.close()
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(summary.counts.items()))
+    print(f"{summary.kind} sync in {time.monotonic() - started:.1f} s: {counts or 'no users'}")
+    changes = summary.changes()
+    if changes:
+        print("changes: " + ", ".join(f"{k} {v:+d}" for k, v in changes.items()))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -531,6 +578,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     doctor.add_argument("--tenant", required=True, help="the tenant id (its GUID)")
     doctor.set_defaults(func=_doctor)
+    sync = sub.add_parser(
+        "sync",
+        help="sync a tenant's users now",
+        description="Read the users of TENANT and their Teams voice into the database: what "
+        "changed since the last sync, or everyone with --full. A sync cut off halfway is "
+        "finished first.",
+    )
+    sync.add_argument("--tenant", required=True, help="the tenant id (its GUID)")
+    sync.add_argument("--full", action="store_true", help="every user, not only changes")
+    sync.add_argument("-v", "--verbose", action="store_true")
+    sync.set_defaults(func=_sync)
     return parser
 
 

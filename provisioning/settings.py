@@ -30,6 +30,12 @@ class ProvisioningSettings(BaseSettings):
     dial_plan_country_code: str = Field("44", alias="DIAL_PLAN_COUNTRY_CODE")
     sip_signaling_port: int = Field(5061, alias="SIP_SIGNALING_PORT")
     max_concurrent_sessions: int | None = Field(None, alias="MAX_CONCURRENT_SESSIONS")
+    # Tenants whose users were synced once are synced again (changes only) this often; 0: never.
+    user_sync_interval_seconds: float = Field(3600.0, alias="USER_SYNC_INTERVAL_SECONDS")
+    # How often runners look for tenants due a sync, or syncs cut off halfway.
+    user_sync_check_seconds: float = Field(60.0, alias="USER_SYNC_CHECK_SECONDS")
+    # A sync whose process has written nothing for this long was cut off; another takes over.
+    user_sync_stale_seconds: float = Field(60.0, alias="USER_SYNC_STALE_SECONDS")
 
     @field_validator("regions", mode="before")
     @classmethod

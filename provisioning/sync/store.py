@@ -78,9 +78,10 @@ class SyncSummary:
 class SyncStore:
     """Reads and writes synced users and sync state."""
 
-    def __init__(self, engine: Engine, our_policy: str) -> None:
+    def __init__(self, engine: Engine, our_policy: str, stale: float = STALE_SECONDS) -> None:
         self.engine = engine
         self._engine = engine
+        self._stale = stale
         self._our_policy = our_policy
         self._now = database_now(engine)
 
@@ -99,7 +100,7 @@ class SyncStore:
             if state is None:
                 state = UserSyncRecord(tenant_id=tenant_id)
                 session.add(state)
-            if state.running and now - state.heartbeat_at < STALE_SECONDS:
+            if state.running and now - state.heartbeat_at < self._stale:
                 raise SyncBusyError(tenant_id)
             resumed = bool(state.running)
             if not resumed:
@@ -121,6 +122,24 @@ class SyncStore:
                 resumed,
                 before,
             )
+
+    def due(self, interval: float) -> list[tuple[str, str]]:
+        """Tenants whose sync was cut off (with its kind), then those whose last one finished
+        more than ``interval`` seconds ago (``delta``); only tenants synced before."""
+        s = UserSyncRecord
+        with Session(self._engine) as session:
+            now = session.execute(select(self._now)).scalar_one()
+            rows = session.execute(
+                select(col(s.tenant_id), col(s.running), col(s.heartbeat_at), col(s.finished_at))
+            ).all()
+        out: list[tuple[str, str]] = []
+        for tenant_id, running, heartbeat, finished in rows:
+            if running and now - heartbeat >= self._stale:
+                out.append((tenant_id, running))
+            elif not running and interval > 0 and finished and now - finished >= interval:
+                out.append((tenant_id, "delta"))
+        out.sort(key=lambda due: due[1] == "delta")
+        return out
 
     def state(self, tenant_id: str) -> UserSyncRecord | None:
         """The tenant's sync state."""
