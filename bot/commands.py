@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
         ("list", "people"),
     ),
     "user": ("One user's details: user <name or address>", True, ("who", "find", "lookup")),
+    "export": ("The user list as a CSV file", True, ("csv", "download")),
     "activate": (
         "Give a user a phone number: activate <user> <number>",
         True,

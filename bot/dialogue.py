@@ -465,6 +465,9 @@ class Dialogue:
     async def _user(self, turn: Turn) -> Answer:
         return await self.user_commands.user(turn)
 
+    async def _export(self, turn: Turn) -> Answer:
+        return await self.user_commands.export(turn)
+
     async def _activate(self, turn: Turn) -> Answer:
         return await self.user_commands.activate(turn)
 
@@ -491,6 +494,7 @@ _HANDLERS: dict[str, Handler] = {
     "sync": Dialogue._sync,
     "users": Dialogue._users,
     "user": Dialogue._user,
+    "export": Dialogue._export,
     "activate": Dialogue._activate,
     "deactivate": Dialogue._deactivate,
 }

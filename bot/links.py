@@ -38,9 +38,10 @@ def _unb64(text: str) -> bytes:
 class LinkSigner:
     """Signs and checks sign-in links with a key of the installation's."""
 
-    def __init__(self, key: bytes) -> None:
-        # A key of its own, derived: the vault's key never signs anything itself.
-        self._key = hmac.new(key, b"sign-in links", hashlib.sha256).digest()
+    def __init__(self, key: bytes, use: bytes = b"sign-in links") -> None:
+        # A key of its own per use, derived: the vault's key never signs anything itself, and
+        # a link made for one use (an export) is no good for another (a sign-in).
+        self._key = hmac.new(key, use, hashlib.sha256).digest()
 
     def sign(self, request: SignInRequest) -> str:
         """The link's token."""

@@ -15,6 +15,7 @@ import cards
 from bot import about_pages
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
+from bot.export_page import EXPORT_LINKS, ExportPage
 from bot.links import LinkSigner
 from bot.notifier import Notifier
 from bot.settings import BotSettings
@@ -47,11 +48,13 @@ def build_bot(
     """Everything the bot serves, wired."""
     conversations = ConversationStore(engine)
     links = LinkSigner(key)
+    export_links = LinkSigner(key, EXPORT_LINKS)
     dialogue = Dialogue(
         integrations, conversations, links, settings.public_url, settings.admin_cache_seconds
     )
     surface = TeamsSurface(settings, dialogue.on_turn, dialogue.on_sent)
     dialogue.user_commands.attach(surface.send, surface.update)
+    dialogue.user_commands.exports(export_links, settings.public_url)
 
     async def after_sign_in(
         signed: SignedIn | None, binding: SignInBinding | None, error: str
@@ -102,6 +105,7 @@ def build_bot(
     app.router.add_get("/auth/start", pages.start)
     app.router.add_get("/auth/callback", pages.callback)
     app.router.add_post("/auth/callback", pages.callback)
+    app.router.add_get("/export", ExportPage(integrations, export_links).download)
     app.router.add_get("/healthz", _healthy)
     app.router.add_get("/", about_pages.about)
     app.router.add_get("/privacy", about_pages.privacy)

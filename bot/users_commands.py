@@ -13,9 +13,11 @@ from typing import Any
 
 import cards
 from bot.commands import parse
+from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
 from bot.turns import Answer, Turn
 from cards.models import (
     Button,
+    Link,
     Notice,
     SyncProgressView,
     UserDetailsView,
@@ -84,6 +86,12 @@ class UserCommands:
         self._send: Send | None = None
         self._update: Update | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._export_links: LinkSigner | None = None
+        self._public_url = ""
+
+    def exports(self, links: LinkSigner, public_url: str) -> None:
+        """How to sign download links for ``export``, and where the bot is reached."""
+        self._export_links, self._public_url = links, public_url.rstrip("/")
 
     def attach(self, send: Send, update: Update) -> None:
         """How to post and update cards outside a turn (the sync's progress card)."""
@@ -349,6 +357,42 @@ class UserCommands:
             buttons=(
                 *actions,
                 Button("Sync this user", "sync", {**self._scope(turn), "upn": user.upn}),
+            ),
+        )
+
+    # ---------------------------------------------------------------------- export
+
+    async def export(self, turn: Turn) -> Answer:
+        """``export``: a link to the list as CSV, valid ten minutes, in a personal chat only
+        (in a channel everyone would see the link)."""
+        if self._export_links is None:
+            return _say(turn, Notice("I cannot export in this process."))
+        if turn.conversation_kind != "personal":
+            return _say(
+                turn,
+                Notice(
+                    "I send the user list in a personal chat only.",
+                    "Everyone in this channel would see the link. Open a chat with me and type "
+                    "“export” there.",
+                ),
+            )
+        listing = await self.integrations.users.page(turn.tenant_id, None, 0)
+        token = self._export_links.sign(
+            SignInRequest(
+                "export",
+                turn.tenant_id,
+                turn.conversation_key,
+                turn.user.aad_object_id,
+                time.time() + LINK_TTL_SECONDS,
+            )
+        )
+        return _say(
+            turn,
+            Notice(
+                "Your user list",
+                f"{listing.total} users as a CSV file (the link works for ten minutes).",
+                buttons=(Link("Download the CSV", f"{self._public_url}/export?t={token}"),),
+                tone="good",
             ),
         )
 

@@ -157,3 +157,33 @@ async def test_activate_gives_the_user_a_number_and_the_card_says_so(
 
     await admin.wait_for("the active user", _showing(f"{upn} is active"), 60)
     assert sb.state(people)["voice"]["users"][upn]["numbers"] == ["+442079460111"]
+
+
+async def test_export_links_to_the_list_as_csv(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    await _synced(admin)
+    await admin.say("export")
+    answer = await admin.wait_for("the link", _showing("Your user list"))
+    url = find_action(card_of(answer), "Download the CSV")["url"]
+
+    async with httpx.AsyncClient(timeout=30) as browser:
+        download = await browser.get(url)
+
+    assert download.status_code == 200
+    assert download.headers["content-type"].startswith("text/csv")
+    text = download.content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("userPrincipalName,")
+    assert all(upn in text for upn in _upns(sb, people))
+
+
+async def test_a_tampered_export_link_is_refused(admin: Client) -> None:
+    await _synced(admin)
+    await admin.say("export")
+    answer = await admin.wait_for("the link", _showing("Your user list"))
+    url = find_action(card_of(answer), "Download the CSV")["url"]
+
+    async with httpx.AsyncClient(timeout=30) as browser:
+        download = await browser.get(url[:-3] + "AAA")
+
+    assert download.status_code == 403
