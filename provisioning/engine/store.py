@@ -288,7 +288,9 @@ class RunStore:
         """Take the lease of one runnable run (due, and not leased by a live runner).
 
         A run whose tenant has another run still leased (one just cancelled, its runner not
-        yet stopped) waits: only one run acts on a tenant at a time.
+        yet stopped) waits: only one run acts on the tenant's integration at a time, and none
+        acts on a user while the integration is acted on; runs about different users of a
+        tenant act side by side.
         """
         db_now = self._now_sql()
         other = aliased(RunRecord)
@@ -297,6 +299,11 @@ class RunStore:
             col(other.id) != col(RunRecord.id),
             col(other.lease_owner).is_not(None),
             col(other.lease_expires_at) >= db_now,
+            or_(
+                col(other.subject) == col(RunRecord.subject),
+                col(other.subject) == "",
+                col(RunRecord.subject) == "",
+            ),
         )
         free = or_(
             col(RunRecord.lease_expires_at).is_(None), col(RunRecord.lease_expires_at) < db_now

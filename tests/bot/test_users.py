@@ -13,6 +13,7 @@ from tests.bot.test_dialogue import _as, _plain_user, _signed_in
 from tests.bot.test_flow import _having
 from tests.support.bot import BotUnderTest, Client, card_of, find_action, text_of
 from tests.support.harness import Harness, SeededTenant
+from tests.support.voice import as_if_integrated
 
 
 @pytest.fixture
@@ -137,13 +138,11 @@ async def test_someone_who_is_not_an_admin_cannot_list_users(
 async def test_activate_gives_the_user_a_number_and_the_card_says_so(
     sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
 ) -> None:
-    from tests.provisioning.sync.test_activations import _integrated
-
     wizard = await admin.wait_for("step 3", _having("Step 3 of 4"))
     link = find_action(card_of(wizard), "Sign in to the Teams admin centre (step 3)")["url"]
     await admin.sign_in(link, people.admin)
     await admin.wait_for("step 4", _having("Step 4 of 4"))
-    _integrated(sb, under.product, people)
+    as_if_integrated(sb, under.product, people)
     await _synced(admin)
     upn = next(
         u["userPrincipalName"]

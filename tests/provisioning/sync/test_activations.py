@@ -7,37 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 
 from provisioning.integrations import ActivationRefused
 from provisioning.sync.store import SyncStore
-from storage.tenants import TenantRecord, TenantState
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product
-
-POLICY = "Callroute-E164"
-
-
-def _integrated(sb: Harness, product: Product, tenant: SeededTenant) -> None:
-    """As if provisioning had run: our dial plan and voice routing policy exist in Teams."""
-    teams = sb.teams(tenant)
-    path = "/Skype.Policy/configurations/OnlinePstnUsages/configuration/Global"
-    existing = teams.get(path).json()
-    listed = existing.get("Usage") or existing.get("usage") or []
-    usages = teams.put(path, json={"Usage": [*listed, POLICY]})
-    assert usages.status_code == 200, usages.text
-    for kind, body in (
-        ("TenantDialPlan", {"Identity": POLICY}),
-        ("OnlineVoiceRoutingPolicy", {"Identity": POLICY, "OnlinePstnUsages": [POLICY]}),
-    ):
-        response = teams.post(f"/Skype.Policy/configurations/{kind}", json=body)
-        assert response.status_code == 201, response.text
-    with Session(product.runtime.engine) as session:
-        record = session.get(TenantRecord, tenant.id)
-        assert record is not None
-        record.state = TenantState.INTEGRATED.value
-        session.add(record)
-        session.commit()
+from tests.support.voice import POLICY, as_if_integrated
 
 
 @pytest.fixture
@@ -47,7 +22,7 @@ async def ready(sb: Harness, product: Product) -> SeededTenant:
         users=12, teams_phone_share=0.5, other_provider={"users": 2}, free_seats={"MCOSTANDARD": 1}
     )
     product.onboard(tenant)
-    _integrated(sb, product, tenant)
+    as_if_integrated(sb, product, tenant)
     await product.runtime.integrations.users.sync(tenant.id)
     return tenant
 
