@@ -135,3 +135,31 @@ async def test_nobody_is_activated_before_the_integration(
         await product.runtime.integrations.activations.activate(
             tenant.id, page.users[0].upn, "+442079460106", "a", None
         )
+
+
+async def test_removal_deactivates_every_user_we_activated(sb: Harness, product: Product) -> None:
+    from storage.runs import RunKind
+
+    tenant = sb.make_tenant(
+        users=12, teams_phone_share=0.5, free_seats={"MCOSTANDARD": 1}, other_provider={"users": 2}
+    )
+    product.onboard(tenant)
+    provisioned = await product.converge(await product.start(tenant))
+    assert provisioned.status == "succeeded", (provisioned.error, provisioned.hint)
+    users = product.runtime.integrations.users
+    await users.sync(tenant.id)
+    user = await _inactive(product, tenant)
+    activated = await product.converge(
+        await product.runtime.integrations.activations.activate(
+            tenant.id, user.upn, "+442079460120", "a", None
+        )
+    )
+    assert activated.status == "succeeded"
+    theirs = {upn: v for upn, v in sb.state(tenant)["voice"]["users"].items() if upn != user.upn}
+
+    removed = await product.converge(await product.start(tenant, RunKind.REMOVE))
+
+    assert removed.status == "succeeded", (removed.error, removed.hint)
+    after = sb.state(tenant)["voice"]["users"]
+    assert user.upn not in after
+    assert {upn: v for upn, v in after.items() if upn in theirs} == theirs
