@@ -121,6 +121,11 @@ class Runner:
         self.idle_poll = idle_poll_seconds
         # Waits this short are slept in place (the timer is recorded all the same).
         self.hold = hold_seconds
+        # Runs asleep in such a wait: they do no work, so they leave their slot to another run
+        # (a hundred activations each watching a number operation must not queue behind each
+        # other), up to this many in all.
+        self._asleep = 0
+        self._max_held = concurrency * 10
         self._rng = random.Random(seed)
 
     def reached(self, point: str, step: str) -> None:
@@ -139,7 +144,7 @@ class Runner:
         tasks: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
-                while len(tasks) < self.concurrency:
+                while len(tasks) - self._asleep < self.concurrency and len(tasks) < self._max_held:
                     claimed = await self._db(
                         self.store.claim, self.owner, self.clock.now(), self.lease
                     )
@@ -300,7 +305,11 @@ class Runner:
             waiting = [r for r in mine.values() if r.status == StepStatus.WAITING.value]
             wake = min((r.wait_until or now for r in waiting), default=now)
             if wake - now <= self.hold:
-                await asyncio.sleep(max(0.0, wake - self.clock.now()))
+                self._asleep += 1
+                try:
+                    await asyncio.sleep(max(0.0, wake - self.clock.now()))
+                finally:
+                    self._asleep -= 1
                 continue
             reason = "; ".join(r.wait_reason for r in waiting if r.wait_reason)
             await self._db(self.store.release, lease, wake, now, reason)
