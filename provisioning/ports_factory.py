@@ -11,7 +11,7 @@ from provisioning.engine.clock import Clock
 from provisioning.identity.msal_client import http_client
 from provisioning.identity.scopes import Purpose
 from provisioning.identity.settings import IdentitySettings
-from provisioning.identity.tokens import MsalTokens
+from provisioning.identity.tokens import MsalTokens, RecentTokens
 from provisioning.microsoft.adapters.dns_probe import DnsProbeAdapter
 from provisioning.microsoft.adapters.dns_update import DnsZoneAdapter
 from provisioning.microsoft.adapters.graph_directory import GraphDirectory
@@ -67,6 +67,8 @@ class AdapterPortsFactory:
         # One for the factory's life: msal's discovery documents stay cached in it.
         self.msal_client = http_client(microsoft)
         self._pool = ClientPool(microsoft, microsoft.http_keepalive_seconds)
+        # Tokens outlive one opening of a tenant's ports (a readiness check, a run slice).
+        self._recent = RecentTokens()
 
     def close(self) -> None:
         """Close the HTTP client msal uses."""
@@ -82,7 +84,13 @@ class AdapterPortsFactory:
         ms = self._microsoft
         async with self._pool.client(tenant_id) as client:
             tokens = MsalTokens(
-                tenant_id, self._identity, ms, self._vault, self._clock, self.msal_client
+                tenant_id,
+                self._identity,
+                ms,
+                self._vault,
+                self._clock,
+                self.msal_client,
+                self._recent,
             )
             # Fetched while the first steps start, not before them.
             warming = asyncio.create_task(tokens.warm())

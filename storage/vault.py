@@ -48,6 +48,21 @@ class TokenVault:
 
     def get(self, tenant_id: str, purpose: str) -> str | None:
         """The plaintext, or ``None`` if nothing is stored."""
+        found = self.read(tenant_id, purpose)
+        return found[0] if found else None
+
+    def version(self, tenant_id: str, purpose: str) -> bytes | None:
+        """What changes whenever the credential is stored again (``None``: none stored)."""
+        with Session(self._engine) as session:
+            return session.exec(
+                select(CredentialRecord.nonce).where(
+                    col(CredentialRecord.tenant_id) == tenant_id,
+                    col(CredentialRecord.purpose) == purpose,
+                )
+            ).first()
+
+    def read(self, tenant_id: str, purpose: str) -> tuple[str, bytes] | None:
+        """The plaintext and its :meth:`version`, or ``None`` if nothing is stored."""
         with Session(self._engine) as session:
             record = session.get(CredentialRecord, (tenant_id, purpose))
             if record is None:
@@ -61,7 +76,7 @@ class TokenVault:
                     f"the {purpose} credentials of tenant {tenant_id} are unusable ({exc}); "
                     "sign in again"
                 ) from exc
-        return plaintext.decode()
+            return plaintext.decode(), record.nonce
 
     def purposes(self, tenant_id: str) -> list[str]:
         """Which credentials are stored for a tenant."""

@@ -29,6 +29,32 @@ class _Cached:
     expires_at: float
 
 
+@dataclass(frozen=True)
+class _Remembered:
+    version: bytes
+    token: str
+    expires_at: float
+
+
+class RecentTokens:
+    """Access tokens a process fetched lately, by tenant and purpose, each with the version of
+    the stored sign-in it came from: a later use needs one small read (is the sign-in still
+    the same?) instead of decrypting it and asking msal again. A sign-in stored anew or deleted
+    (on any replica) changes or removes the version, and the token is not used again."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[tuple[str, Purpose], _Remembered] = {}
+
+    def get(self, tenant_id: str, purpose: Purpose, version: bytes) -> _Remembered | None:
+        """The remembered token if it came from ``version``."""
+        found = self._tokens.get((tenant_id, purpose))
+        return found if found is not None and found.version == version else None
+
+    def keep(self, tenant_id: str, purpose: Purpose, found: _Remembered) -> None:
+        """Remember a token."""
+        self._tokens[(tenant_id, purpose)] = found
+
+
 class MsalTokens:
     """Tokens of one tenant, from its stored sign-ins."""
 
@@ -40,8 +66,10 @@ class MsalTokens:
         vault: TokenVault,
         clock: Clock,
         client: httpx.Client,
+        recent: RecentTokens | None = None,
     ) -> None:
         self._tenant = tenant_id
+        self._recent = recent
         self._identity = identity
         self._microsoft = microsoft
         self._vault = vault
@@ -52,6 +80,7 @@ class MsalTokens:
         self._apps: dict[
             Purpose, tuple[msal.ConfidentialClientApplication, msal.SerializableTokenCache]
         ] = {}
+        self._versions: dict[Purpose, bytes] = {}
 
     async def warm(self) -> None:
         """Fetch every stored sign-in's token at once (runs start without waiting for each)."""
@@ -65,10 +94,22 @@ class MsalTokens:
         """A bearer token for ``purpose`` (refreshed silently when close to expiry)."""
         async with self._locks[purpose]:
             cached = self._tokens.get(purpose)
-            if cached and cached.expires_at - _EARLY > self._clock.now():
+            now = self._clock.now()
+            if cached and cached.expires_at - _EARLY > now:
                 return cached.token
+            if self._recent is not None:
+                version = await asyncio.to_thread(self._vault.version, self._tenant, purpose.value)
+                found = self._recent.get(self._tenant, purpose, version) if version else None
+                if found is not None and found.expires_at - _EARLY > now:
+                    self._tokens[purpose] = _Cached(found.token, found.expires_at)
+                    return found.token
             token, expires_in = await asyncio.to_thread(self._acquire, purpose)
-            self._tokens[purpose] = _Cached(token, self._clock.now() + expires_in)
+            expires_at = self._clock.now() + expires_in
+            self._tokens[purpose] = _Cached(token, expires_at)
+            if self._recent is not None and purpose in self._versions:
+                self._recent.keep(
+                    self._tenant, purpose, _Remembered(self._versions[purpose], token, expires_at)
+                )
             return token
 
     def _sign_in_again(self, purpose: Purpose, why: str) -> ServiceError:
@@ -84,11 +125,12 @@ class MsalTokens:
     ) -> tuple[msal.ConfidentialClientApplication, msal.SerializableTokenCache]:
         if purpose not in self._apps:
             try:
-                data = self._vault.get(self._tenant, purpose.value)
+                found = self._vault.read(self._tenant, purpose.value)
             except VaultError as exc:
                 raise self._sign_in_again(purpose, str(exc)) from exc
-            if data is None:
+            if found is None:
                 raise self._sign_in_again(purpose, "nobody has signed in")
+            data, self._versions[purpose] = found
             cache = msal.SerializableTokenCache()
             cache.deserialize(data)
             self._apps[purpose] = (
@@ -112,6 +154,10 @@ class MsalTokens:
             if cache.has_state_changed:
                 self._vault.put(self._tenant, purpose.value, cache.serialize(), self._clock.now())
                 cache.has_state_changed = False
+                # Stored anew: remembered under the new version (read back, as put made it).
+                version = self._vault.version(self._tenant, purpose.value)
+                if version is not None:
+                    self._versions[purpose] = version
             return str(result["access_token"]), float(result.get("expires_in", 3599))
         error = (result or {}).get("error", "no_token")
         description = (result or {}).get("error_description", "no cached token")

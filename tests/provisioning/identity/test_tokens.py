@@ -11,8 +11,9 @@ import pytest
 
 from provisioning.identity.msal_client import http_client
 from provisioning.identity.scopes import Purpose
-from provisioning.identity.tokens import MsalTokens
+from provisioning.identity.tokens import MsalTokens, RecentTokens
 from provisioning.microsoft.errors import ErrorKind, ServiceError
+from storage.vault import TokenVault
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product
 
@@ -86,3 +87,70 @@ async def test_a_tenant_that_is_gone_asks_for_a_sign_in(
             await tokens.access_token(Purpose.GRAPH)
     assert failed.value.kind == ErrorKind.UNAUTHENTICATED
     assert "is not usable" in failed.value.message
+
+
+class _CountingVault(TokenVault):
+    """The product's vault, counting how often a sign-in is decrypted."""
+
+    def __init__(self, vault: TokenVault) -> None:
+        self.__dict__.update(vault.__dict__)
+        self.decrypted = 0
+
+    def read(self, tenant_id: str, purpose: str) -> tuple[str, bytes] | None:
+        self.decrypted += 1
+        return super().read(tenant_id, purpose)
+
+
+def _opened(
+    product: Product, tenant: SeededTenant, recent: RecentTokens, vault: TokenVault | None = None
+) -> MsalTokens:
+    """The tenant's tokens as one opening of its ports has them, sharing ``recent``."""
+    runtime = product.runtime
+    s = runtime.settings
+    return MsalTokens(
+        tenant.id,
+        s.identity,
+        s.microsoft,
+        vault or runtime.vault,
+        runtime.clock,
+        runtime.ports.msal_client,
+        recent,
+    )
+
+
+async def test_a_later_opening_reuses_the_token_of_the_same_sign_in(
+    product: Product, tenant: SeededTenant
+) -> None:
+    recent = RecentTokens()
+    first = await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
+    vault = _CountingVault(product.runtime.vault)
+
+    again = await _opened(product, tenant, recent, vault).access_token(Purpose.GRAPH)
+
+    assert again == first
+    assert vault.decrypted == 0
+
+
+async def test_a_deleted_sign_in_is_not_answered_with_a_remembered_token(
+    product: Product, tenant: SeededTenant
+) -> None:
+    recent = RecentTokens()
+    await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
+    product.runtime.vault.delete(tenant.id)
+
+    with pytest.raises(ServiceError) as failed:
+        await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
+
+    assert failed.value.kind == ErrorKind.UNAUTHENTICATED
+
+
+async def test_a_new_sign_in_is_not_answered_with_the_old_token(
+    product: Product, tenant: SeededTenant
+) -> None:
+    recent = RecentTokens()
+    old = await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
+    product.sign_in(tenant, Purpose.GRAPH)
+
+    new = await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
+
+    assert new != old
