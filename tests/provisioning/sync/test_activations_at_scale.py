@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlmodel import Session, col, select
 
+from provisioning.integrations import UserView
 from storage.runs import ACTIVE, RunRecord
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product
@@ -67,7 +68,7 @@ async def test_a_hundred_activations_and_deactivations_at_once_under_throttling(
         users = product.runtime.integrations.users
         await users.sync(tenant.id)
         page_size = 20
-        inactive = []
+        inactive: list[UserView] = []
         offset = 0
         while len(inactive) < USERS:
             page = await users.page(tenant.id, None, offset)
