@@ -37,11 +37,16 @@ COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "user": ("One user's details: user <name or address>", True, ("who", "find", "lookup")),
     "export": ("The user list as a CSV file", True, ("csv", "download")),
     "activate": (
-        "Give a user a phone number: activate <user> <number>",
+        "Give a user a phone number: activate <user> [number]",
         True,
         ("enable", "assign"),
     ),
     "deactivate": ("Take a user's number away: deactivate <user>", True, ("disable", "unassign")),
+    "numbers": (
+        "Number ranges to activate from: numbers, numbers add <first> - <last>",
+        True,
+        ("ranges", "range"),
+    ),
 }
 _WORDS = re.compile(r"[a-z?]+")
 _TOKENS = re.compile(r"\S+")

@@ -468,6 +468,9 @@ class Dialogue:
     async def _export(self, turn: Turn) -> Answer:
         return await self.user_commands.export(turn)
 
+    async def _numbers(self, turn: Turn) -> Answer:
+        return await self.user_commands.numbers(turn)
+
     async def _activate(self, turn: Turn) -> Answer:
         return await self.user_commands.activate(turn)
 
@@ -495,6 +498,7 @@ _HANDLERS: dict[str, Handler] = {
     "users": Dialogue._users,
     "user": Dialogue._user,
     "export": Dialogue._export,
+    "numbers": Dialogue._numbers,
     "activate": Dialogue._activate,
     "deactivate": Dialogue._deactivate,
 }

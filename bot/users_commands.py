@@ -442,6 +442,61 @@ class UserCommands:
             )
         return await self._run_answer(turn, run_id)
 
+    async def numbers(self, turn: Turn) -> Answer:
+        """``numbers`` (the ranges), ``numbers add <first> - <last>``, ``numbers remove <x>``."""
+        typed = _after_command(turn.text)
+        words = typed.split(maxsplit=1)
+        action = words[0].lower() if words else ""
+        rest = words[1] if len(words) > 1 else ""
+        activations = self.integrations.activations
+        try:
+            if action in ("add", "new"):
+                ends = [e.strip() for e in re.split(r"\s+(?:-|–|to)\s+", rest, maxsplit=1)]
+                if len(ends) != 2 or not all(ends):
+                    return _say(
+                        turn,
+                        Notice(
+                            "Which numbers?",
+                            "Type “numbers add +44 20 7946 0000 - +44 20 7946 0099”.",
+                        ),
+                    )
+                added = await activations.add_range(turn.tenant_id, ends[0], ends[1])
+                return _say(
+                    turn,
+                    Notice(
+                        "Range added",
+                        f"{added.first} to {added.last}: {added.free} of {added.size} free. "
+                        "“activate <user>” takes the next free one.",
+                        tone="good",
+                    ),
+                )
+            if action in ("remove", "delete"):
+                removed = await activations.remove_range(turn.tenant_id, rest.strip())
+                text = "Range removed." if removed else f"No range starts at {rest.strip()}."
+                return _say(turn, Notice(text))
+        except ActivationRefused as refused:
+            return _say(turn, Notice("That range cannot be used", refused.reason, tone="warning"))
+        ranges = await activations.ranges(turn.tenant_id)
+        if not ranges:
+            return _say(
+                turn,
+                Notice(
+                    "No number ranges yet",
+                    "Add one with “numbers add +44 20 7946 0000 - +44 20 7946 0099”; then "
+                    "“activate <user>” takes the next free number.",
+                ),
+            )
+        return _say(
+            turn,
+            Notice(
+                "Number ranges",
+                "“activate <user>” takes the lowest free number.",
+                facts=tuple(
+                    (f"{r.first} to {r.last}", f"{r.free} of {r.size} free") for r in ranges
+                ),
+            ),
+        )
+
     async def _run_answer(self, turn: Turn, run_id: str) -> Answer:
         run = await self.integrations.view(run_id)
         card = await self._run_card(run, await self._name(turn), turn)

@@ -8,7 +8,7 @@ from storage.notifications import NotificationRecord, RunSubscription
 from storage.runs import RunRecord, StepRecord
 from storage.sign_ins import SignInFlowRecord
 from storage.tenants import TenantRecord
-from storage.users import TenantUserRecord, UserSyncRecord
+from storage.users import NumberRangeRecord, TenantUserRecord, UserSyncRecord
 
 __all__ = [
     "AuditEvent",
@@ -17,6 +17,7 @@ __all__ = [
     "CredentialRecord",
     "LedgerEntry",
     "NotificationRecord",
+    "NumberRangeRecord",
     "ProgressEvent",
     "RunRecord",
     "RunSubscription",

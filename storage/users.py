@@ -78,3 +78,16 @@ class UserSyncRecord(SQLModel, table=True):
     last_full_at: float = 0.0
     # The last sync's summary (counts per status, changes), as JSON.
     summary: str = Field(default="")
+
+
+class NumberRangeRecord(SQLModel, table=True):
+    """A block of the provider's numbers for a tenant: ``activate <user>`` without a number
+    takes the next free one."""
+
+    __tablename__ = "number_ranges"
+
+    tenant_id: str = Field(primary_key=True, max_length=36)
+    # +E.164, both ends included, of the same length.
+    first: str = Field(primary_key=True, max_length=20)
+    last: str = Field(max_length=20)
+    created_at: float

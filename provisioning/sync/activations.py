@@ -17,6 +17,7 @@ from provisioning.naming import Names
 from provisioning.params import ActivationParams
 from provisioning.settings import ProvisioningSettings
 from provisioning.sync.facade import TenantUsers, UserView
+from provisioning.sync.number_ranges import NumberRange, NumberRanges, RangeRefused
 from provisioning.sync.status import UserStatus
 from provisioning.tenants import TenantStore
 from storage.runs import RunKind
@@ -66,6 +67,27 @@ class Activations:
         self._book = book
         self._clock = clock
         self._names = Names(settings.brand)
+        self._ranges = NumberRanges(users.engine, store, settings.gateway_usage_location)
+
+    async def ranges(self, tenant_id: str) -> list[NumberRange]:
+        """The tenant's number ranges, with how many numbers of each are free."""
+        return await asyncio.to_thread(self._ranges.ranges, tenant_id)
+
+    async def add_range(self, tenant_id: str, first: str, last: str) -> NumberRange:
+        """Add a range; :class:`ActivationRefused` says why not."""
+        try:
+            return await asyncio.to_thread(
+                self._ranges.add, tenant_id, first, last, self._clock.now()
+            )
+        except RangeRefused as refused:
+            raise ActivationRefused(refused.reason) from refused
+
+    async def remove_range(self, tenant_id: str, first: str) -> bool:
+        """Remove the range that starts at ``first``; whether there was one."""
+        try:
+            return await asyncio.to_thread(self._ranges.remove, tenant_id, first)
+        except RangeRefused as refused:
+            raise ActivationRefused(refused.reason) from refused
 
     async def user(self, tenant_id: str, query: str) -> UserView:
         """The one synced user ``query`` names (by id, address or name)."""
@@ -100,7 +122,16 @@ class Activations:
         if user.status == UserStatus.ACTIVE:
             raise ActivationRefused(f"{user.upn} is active already ({', '.join(user.numbers)}).")
         if not number.strip():
-            raise ActivationRefused(f"Which number? Type “activate {user.upn} +44 20 7946 0000”.")
+            free = await asyncio.to_thread(self._ranges.next_free, tenant_id)
+            if free is None:
+                ranges = await self.ranges(tenant_id)
+                raise ActivationRefused(
+                    "Every number of your ranges is taken; add one with “numbers add”."
+                    if ranges
+                    else f"Which number? Type “activate {user.upn} +44 20 7946 0000”, or add a "
+                    "range of numbers with “numbers add +44 20 7946 0000 - +44 20 7946 0099”."
+                )
+            number = free
         region = self._settings.gateway_usage_location
         e164 = normalised(number, region)
         holder = await asyncio.to_thread(self._holder, tenant_id, e164)

@@ -58,6 +58,29 @@ def _showing(text: str) -> Any:
     return predicate
 
 
+async def _integrated_with_a_licensed_user(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> str:
+    """Step 3 signed in, the tenant as provisioning leaves it, users synced; a user that has
+    Teams Phone and no voice yet."""
+    wizard = await admin.wait_for("step 3", _having("Step 3 of 4"))
+    link = find_action(card_of(wizard), "Sign in to the Teams admin centre (step 3)")["url"]
+    await admin.sign_in(link, people.admin)
+    await admin.wait_for("step 4", _having("Step 4 of 4"))
+    as_if_integrated(sb, under.product, people)
+    await _synced(admin)
+    state = sb.state(people)
+    return str(
+        next(
+            u["userPrincipalName"]
+            for u in state["users"]
+            if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
+            and u["userPrincipalName"] not in state["voice"]["users"]
+            and not u["roles"]
+        )
+    )
+
+
 def _upns(sb: Harness, tenant: SeededTenant) -> list[str]:
     return sorted(u["userPrincipalName"] for u in sb.state(tenant)["users"])
 
@@ -138,19 +161,7 @@ async def test_someone_who_is_not_an_admin_cannot_list_users(
 async def test_activate_gives_the_user_a_number_and_the_card_says_so(
     sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
 ) -> None:
-    wizard = await admin.wait_for("step 3", _having("Step 3 of 4"))
-    link = find_action(card_of(wizard), "Sign in to the Teams admin centre (step 3)")["url"]
-    await admin.sign_in(link, people.admin)
-    await admin.wait_for("step 4", _having("Step 4 of 4"))
-    as_if_integrated(sb, under.product, people)
-    await _synced(admin)
-    upn = next(
-        u["userPrincipalName"]
-        for u in sb.state(people)["users"]
-        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
-        and u["userPrincipalName"] not in sb.state(people)["voice"]["users"]
-        and not u["roles"]
-    )
+    upn = await _integrated_with_a_licensed_user(sb, under, people, admin)
 
     await admin.say(f"activate {upn} +44 20 7946 0111")
 
@@ -186,3 +197,16 @@ async def test_a_tampered_export_link_is_refused(admin: Client) -> None:
         download = await browser.get(url[:-3] + "AAA")
 
     assert download.status_code == 403
+
+
+async def test_numbers_add_then_activate_without_a_number_takes_the_first_of_the_range(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> None:
+    upn = await _integrated_with_a_licensed_user(sb, under, people, admin)
+    await admin.say("numbers add +44 20 7946 0500 - +44 20 7946 0599")
+    await admin.wait_for("the range", _showing("Range added"))
+
+    await admin.say(f"activate {upn}")
+
+    await admin.wait_for("the active user", _showing(f"{upn} is active"), 60)
+    assert sb.state(people)["voice"]["users"][upn]["numbers"] == ["+442079460500"]

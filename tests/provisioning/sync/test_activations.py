@@ -163,3 +163,39 @@ async def test_removal_deactivates_every_user_we_activated(sb: Harness, product:
     after = sb.state(tenant)["voice"]["users"]
     assert user.upn not in after
     assert {upn: v for upn, v in after.items() if upn in theirs} == theirs
+
+
+async def test_activation_without_a_number_takes_the_next_free_one_of_the_range(
+    sb: Harness, product: Product, ready: SeededTenant
+) -> None:
+    page = await product.runtime.integrations.users.page(ready.id, None, 0)
+    first, second = [u for u in page.users if u.status.value == "inactive"][:2]
+    activations = product.runtime.integrations.activations
+    await activations.add_range(ready.id, "+44 20 7946 0200", "+44 20 7946 0209")
+    await product.converge(await activations.activate(ready.id, first.upn, "", "a", None))
+
+    await product.converge(await activations.activate(ready.id, second.upn, "", "a", None))
+
+    voice = sb.state(ready)["voice"]["users"]
+    assert (voice[first.upn]["numbers"], voice[second.upn]["numbers"]) == (
+        ["+442079460200"],
+        ["+442079460201"],
+    )
+    assert [r.free for r in await activations.ranges(ready.id)] == [8]
+
+
+async def test_a_range_that_overlaps_another_is_refused(
+    product: Product, ready: SeededTenant
+) -> None:
+    activations = product.runtime.integrations.activations
+    await activations.add_range(ready.id, "+442079460300", "+442079460399")
+    with pytest.raises(ActivationRefused, match="overlaps"):
+        await activations.add_range(ready.id, "+442079460350", "+442079460450")
+
+
+async def test_activation_without_a_number_or_a_range_asks_for_one(
+    product: Product, ready: SeededTenant
+) -> None:
+    user = await _inactive(product, ready)
+    with pytest.raises(ActivationRefused, match="Which number"):
+        await product.runtime.integrations.activations.activate(ready.id, user.upn, "", "a", None)
