@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 
 import cards
 from bot import about_pages
+from bot.change_hints import ChangeHints
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
 from bot.export_page import EXPORT_LINKS, ExportPage
@@ -114,9 +115,12 @@ def build_bot(
     stop = asyncio.Event()
     background: list[asyncio.Task[None]] = []
 
+    hints = ChangeHints(integrations, conversations, surface, settings.change_hint_seconds)
+
     async def deliver_in_background(app: web.Application) -> None:
         loop = integrations.notifier(notifier.deliver, notifier_owner).run_forever(stop)
         background.append(asyncio.create_task(loop))
+        background.append(asyncio.create_task(hints.run_forever(stop)))
 
     async def wind_down(app: web.Application) -> None:
         stop.set()

@@ -41,6 +41,8 @@ class BotSettings(BaseSettings):
     public_url: str = Field("http://localhost:3978", alias="BOT_PUBLIC_URL")
     # How long an admin check holds before roles are read again.
     admin_cache_seconds: float = Field(300.0, alias="ADMIN_CACHE_SECONDS")
+    # How often to look for changes a scheduled user sync found, to tell the admins.
+    change_hint_seconds: float = Field(30.0, alias="CHANGE_HINT_SECONDS")
     # The Teams app package (``python app.py manifest``): what Teams shows about the app.
     bot_name: str = Field("Direct Routing", alias="BOT_NAME")
     developer_name: str = Field("", alias="APP_DEVELOPER_NAME")

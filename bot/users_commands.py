@@ -124,6 +124,7 @@ class UserCommands:
                     "Its card shows how far it is; type “users” to see the list so far.",
                 ),
             )
+        await self.integrations.users.tell_in(turn.tenant_id, turn.conversation_key)
         task = asyncio.create_task(self._run_sync(turn))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -170,6 +171,8 @@ class UserCommands:
         try:
             summary = await self.integrations.users.sync(turn.tenant_id, True, progress)
             final = self._finished(name, summary, read, started, turn)
+            # Its card says what changed: nothing more to tell about this one.
+            await self.integrations.users.told(turn.tenant_id, summary.finished_at)
         except SyncRunning:
             final = SyncProgressView(
                 tenant_name=name,

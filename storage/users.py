@@ -78,6 +78,10 @@ class UserSyncRecord(SQLModel, table=True):
     last_full_at: float = 0.0
     # The last sync's summary (counts per status, changes), as JSON.
     summary: str = Field(default="")
+    # Where an admin last ran ``sync``: told there when a scheduled sync finds changes made
+    # in Microsoft 365 directly; and when it was last told (``finished_at`` of that sync).
+    conversation: str = Field(default="", max_length=512)
+    told_at: float = 0.0
 
 
 class NumberRangeRecord(SQLModel, table=True):

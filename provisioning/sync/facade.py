@@ -99,6 +99,18 @@ class TenantUsers:
         except SyncBusyError as exc:
             raise SyncRunning(tenant_id) from exc
 
+    async def tell_in(self, tenant_id: str, conversation: str) -> None:
+        """Tell ``conversation`` when a scheduled sync finds changes made in Microsoft 365."""
+        await asyncio.to_thread(self._store.tell_in, tenant_id, conversation)
+
+    async def untold(self) -> list[tuple[str, str, SyncSummary]]:
+        """Finished syncs whose conversation has not heard of them: tenant, where, summary."""
+        return await asyncio.to_thread(self._store.untold)
+
+    async def told(self, tenant_id: str, finished_at: float) -> None:
+        """Nothing more to say about the sync that finished at ``finished_at``."""
+        await asyncio.to_thread(self._store.told, tenant_id, finished_at)
+
     async def sync_one(self, tenant_id: str, query: str) -> list[UserView]:
         """Read the user(s) matching ``query`` from Microsoft 365 again."""
         found = await self._sync.one(tenant_id, query)

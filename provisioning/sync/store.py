@@ -141,6 +141,45 @@ class SyncStore:
         out.sort(key=lambda due: due[1] == "delta")
         return out
 
+    def tell_in(self, tenant_id: str, conversation: str) -> None:
+        """Where to tell about changes a scheduled sync finds (the last admin to sync)."""
+        with Session(self._engine) as session, session.begin():
+            state = session.get(UserSyncRecord, tenant_id)
+            if state is None:
+                state = UserSyncRecord(tenant_id=tenant_id)
+            state.conversation = conversation
+            session.add(state)
+
+    def untold(self) -> list[tuple[str, str, SyncSummary]]:
+        """Finished syncs nobody has been told about yet: tenant, conversation, summary."""
+        s = UserSyncRecord
+        with Session(self._engine) as session:
+            rows = (
+                session.execute(
+                    select(s)
+                    .where(col(s.conversation) != "", col(s.running) == "")
+                    .where(col(s.finished_at) > col(s.told_at))
+                )
+                .scalars()
+                .all()
+            )
+        out = []
+        for row in rows:
+            summary = SyncSummary.from_json(row.summary)
+            if summary is not None:
+                out.append((row.tenant_id, row.conversation, summary))
+        return out
+
+    def told(self, tenant_id: str, finished_at: float) -> None:
+        """The sync that finished at ``finished_at`` has been told about (or needs no word)."""
+        with Session(self._engine) as session, session.begin():
+            session.execute(
+                update(UserSyncRecord)
+                .where(col(UserSyncRecord.tenant_id) == tenant_id)
+                .where(col(UserSyncRecord.told_at) < finished_at)
+                .values(told_at=finished_at)
+            )
+
     def state(self, tenant_id: str) -> UserSyncRecord | None:
         """The tenant's sync state."""
         with Session(self._engine) as session:

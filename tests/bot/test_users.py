@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.change_hints import ChangeHints
 from tests.bot.test_dialogue import _as, _plain_user, _signed_in
 from tests.bot.test_flow import _having
 from tests.support.bot import BotUnderTest, Client, card_of, find_action, text_of
@@ -210,3 +211,37 @@ async def test_numbers_add_then_activate_without_a_number_takes_the_first_of_the
 
     await admin.wait_for("the active user", _showing(f"{upn} is active"), 60)
     assert sb.state(people)["voice"]["users"][upn]["numbers"] == ["+442079460500"]
+
+
+async def test_a_scheduled_sync_that_finds_changes_tells_the_admin_who_synced(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> None:
+    await _synced(admin)
+    graph = sb.graph(people)
+    state = sb.state(people)
+    user = next(
+        u
+        for u in state["users"]
+        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
+        and not u["roles"]
+        and u["userPrincipalName"] not in state["voice"]["users"]
+    )
+    sku = next(
+        s["skuId"]
+        for s in state["subscribedSkus"]
+        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in s["servicePlanIds"]
+    )
+    removed = graph.post(
+        f"/users/{user['id']}/assignLicense", json={"addLicenses": [], "removeLicenses": [sku]}
+    )
+    assert removed.status_code == 200, removed.text
+    # What the runners' schedule does every USER_SYNC_INTERVAL_SECONDS.
+    await under.product.runtime.integrations.users.sync(people.id, full=False)
+    hints = ChangeHints(
+        under.product.runtime.integrations, under.bot.conversations, under.bot.surface, 1.0
+    )
+
+    assert await hints.tell() == 1
+    hint = await admin.wait_for("the hint", _showing("changed in Microsoft 365"))
+    assert "users without a Teams Phone licence" in _plain(card_of(hint))
+    assert await hints.tell() == 0  # once per sync

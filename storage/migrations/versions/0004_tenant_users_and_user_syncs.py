@@ -74,6 +74,8 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.Float(), nullable=False),
         sa.Column("last_full_at", sa.Float(), nullable=False),
         sa.Column("summary", sa.String(), nullable=False),
+        sa.Column("conversation", sa.String(length=512), nullable=False),
+        sa.Column("told_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id"),
     )
     # ### end Alembic commands ###
