@@ -416,8 +416,6 @@ def _manifest(args: argparse.Namespace) -> int:
             terms_of_use_url=bot.page_url(bot.terms_of_use_url, "/terms"),
             valid_domains=(host,),
             version=args.version or bot.app_version,
-            # The user-sync commands join the menus once the bot answers them.
-            include_user_sync=False,
         )
     except ValueError as exc:
         print(f"The app package cannot be built: {exc}", file=sys.stderr)
