@@ -21,25 +21,20 @@ from __future__ import annotations
 
 import asyncio
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results import result  # noqa: E402
+from bench.sandboxed import run_figures  # noqa: E402
 from provisioning.integrations import UserView  # noqa: E402
-from storage.runs import ACTIVE, RunRecord  # noqa: E402
 from tests.support.harness import Harness  # noqa: E402
 from tests.support.product import Product  # noqa: E402
-from tests.support.sandbox_process import running_sandbox  # noqa: E402
-from tests.support.voice import as_if_integrated  # noqa: E402
+from tests.support.voice import as_if_integrated, inactive_users, run_until_ended  # noqa: E402
 
 USERS = 100
 OP_SECONDS = 10.0
@@ -49,32 +44,6 @@ TEAMS_REQUESTS_EACH = 2
 GRAPH_CHAIN = 5
 POLL_SECONDS = 1.0
 TARGET = 1.5
-
-
-async def _until_done(product: Product, runs: list[str]) -> float:
-    """Runners work until every run has ended; seconds it took."""
-    stop = asyncio.Event()
-    started = time.perf_counter()
-    work = asyncio.create_task(product.runner().run_forever(stop))
-    active = {s.value for s in ACTIVE}
-    try:
-        while True:
-            with Session(product.runtime.engine) as session:
-                statuses = session.exec(
-                    select(RunRecord.status, func.count())
-                    .where(col(RunRecord.id).in_(runs))
-                    .group_by(col(RunRecord.status))
-                ).all()
-            counts = dict(statuses)
-            if not active & set(counts):
-                elapsed = time.perf_counter() - started
-                if set(counts) != {"succeeded"}:
-                    raise SystemExit(f"not every run succeeded: {counts}")
-                return elapsed
-            await asyncio.sleep(0.05)
-    finally:
-        stop.set()
-        await work
 
 
 def _bound() -> tuple[float, float]:
@@ -100,13 +69,7 @@ async def figures(harness: Harness, tmp: Path) -> list[bool]:
         as_if_integrated(harness, product, tenant)
         users = product.runtime.integrations.users
         await users.sync(tenant.id)
-        inactive: list[UserView] = []
-        offset = 0
-        while len(inactive) < USERS:
-            page = await users.page(tenant.id, None, offset)
-            inactive += [u for u in page.users if u.status.value == "inactive"]
-            offset += len(page.users)
-        chosen = inactive[:USERS]
+        chosen = await inactive_users(product, tenant, USERS)
         harness.control.patch("/knobs", json={"latency_ms": LATENCY_MS})
         activations = product.runtime.integrations.activations
         chain, throttled = _bound()
@@ -131,7 +94,11 @@ async def figures(harness: Harness, tmp: Path) -> list[bool]:
         ]
         for name, start in starts:
             runs = [await start(i, u) for i, u in enumerate(chosen)]
-            elapsed = await _until_done(product, runs)
+            started = time.perf_counter()
+            ended = await run_until_ended(product, runs)
+            elapsed = time.perf_counter() - started
+            if set(ended) != {"succeeded"}:
+                raise SystemExit(f"not every run succeeded: {ended}")
             limit = TEAMS_REQUESTS_PER_SECOND / TEAMS_REQUESTS_EACH
             print(
                 f"{name}: {elapsed:.1f} s, {USERS / elapsed:.1f} per second "
@@ -148,16 +115,7 @@ async def figures(harness: Harness, tmp: Path) -> list[bool]:
 
 def main() -> int:
     """Run every figure; exit non-zero if any fails."""
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_sandbox(Path(tmp) / "sandbox") as (endpoints, _),
-    ):
-        harness = Harness(endpoints)
-        try:
-            passed = asyncio.run(figures(harness, Path(tmp)))
-        finally:
-            harness.close()
-    return 0 if all(passed) else 1
+    return run_figures(figures)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import asyncio
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -37,9 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.results import result  # noqa: E402
+from bench.sandboxed import run_figures  # noqa: E402
 from tests.support.bot import BotEndpoint, Client, card_of, find_action, served_bot, text_of  # noqa: E402
 from tests.support.harness import Harness, SeededTenant  # noqa: E402
-from tests.support.sandbox_process import running_sandbox  # noqa: E402
 
 LATENCY_MS = {"entra": 0.0, "graph": 100.0, "teams_admin": 400.0}
 CONVERSATIONS = 50
@@ -230,16 +229,7 @@ async def figures(harness: Harness, tmp: Path) -> list[bool]:
 
 def main() -> int:
     """Run every figure; exit non-zero if any fails."""
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        running_sandbox(Path(tmp) / "sandbox") as (endpoints, _),
-    ):
-        harness = Harness(endpoints)
-        try:
-            passed = asyncio.run(figures(harness, Path(tmp)))
-        finally:
-            harness.close()
-    return 0 if all(passed) else 1
+    return run_figures(figures)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import cards
 from bot.commands import COMMANDS, describe, parse
 from bot.conversations import ConversationStore
 from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
-from bot.turns import Answer, Turn
+from bot.turns import Answer, Turn, card_answer
 from bot.users_commands import UserCommands
 from bot.views import integration_summary, progress_view, removal_summary, wizard_view
 from cards.models import Button, Notice, RemovalWarningView
@@ -224,9 +224,7 @@ class Dialogue:
     @staticmethod
     def _card(turn: Turn, card: dict[str, Any], remember: str | None = None) -> Answer:
         """A new card in reply to a message; the replacement of the pressed card for a button."""
-        if turn.kind == "action":
-            return Answer(replace=card)
-        return Answer(cards=(card,), remember=((remember, 0),) if remember else ())
+        return card_answer(turn, card, remember)
 
     def link(self, turn: Turn, purpose: Purpose) -> str:
         """A signed link to a sign-in, bound to this conversation, user and tenant."""

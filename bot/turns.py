@@ -47,3 +47,10 @@ class Answer:
     # Whether ``replace`` is the card's new state for everyone in the conversation; a refusal
     # is for the presser's eyes only, and the card stays as it was for the others.
     shared: bool = True
+
+
+def card_answer(turn: Turn, card: dict[str, Any], remember: str | None = None) -> Answer:
+    """A new card in reply to a message; the replacement of the pressed card for a button."""
+    if turn.kind == "action":
+        return Answer(replace=card)
+    return Answer(cards=(card,), remember=((remember, 0),) if remember else ())

@@ -14,7 +14,7 @@ from typing import Any
 import cards
 from bot.commands import parse
 from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
-from bot.turns import Answer, Turn
+from bot.turns import Answer, Turn, card_answer
 from cards.models import (
     Button,
     Link,
@@ -234,7 +234,7 @@ class UserCommands:
         if not found:
             return _say(turn, Notice(f"Nobody in your organization matches “{query[:80]}”."))
         if len(found) == 1:
-            return _card(turn, cards.user_details(self._details(turn, found[0])))
+            return card_answer(turn, cards.user_details(self._details(turn, found[0])))
         return await self._matches(turn, found, query)
 
     # ----------------------------------------------------------------------- lists
@@ -252,7 +252,9 @@ class UserCommands:
             offset = (int(page.group(1)) - 1) * 20 if page else 0
         listing = await self.integrations.users.page(turn.tenant_id, status, offset)
         state = await self.integrations.users.state(turn.tenant_id)
-        return _card(turn, cards.users_list(await self._list(turn, listing, state.finished_at)))
+        return card_answer(
+            turn, cards.users_list(await self._list(turn, listing, state.finished_at))
+        )
 
     async def _list(self, turn: Turn, page: UserPage, synced: float) -> UsersListView:
         scope = self._scope(turn)
@@ -309,7 +311,7 @@ class UserCommands:
             total=len(found),
             synced_at=f"{len(found)} match “{query[:60]}”",
         )
-        return _card(turn, cards.users_list(view))
+        return card_answer(turn, cards.users_list(view))
 
     # --------------------------------------------------------------------- details
 
@@ -319,7 +321,7 @@ class UserCommands:
             found = await self.integrations.users.user(turn.tenant_id, str(turn.data["id"]))
             if found is None:
                 return _say(turn, Notice("That user is no longer in your organization."))
-            return _card(turn, cards.user_details(self._details(turn, found)))
+            return card_answer(turn, cards.user_details(self._details(turn, found)))
         query = _after_command(turn.text)
         if not query:
             return _say(turn, Notice("Whom? Type “user” and a name or an address."))
@@ -333,7 +335,7 @@ class UserCommands:
                 ),
             )
         if len(matches) == 1:
-            return _card(turn, cards.user_details(self._details(turn, matches[0])))
+            return card_answer(turn, cards.user_details(self._details(turn, matches[0])))
         return await self._matches(turn, matches, query)
 
     def _details(self, turn: Turn, user: UserView) -> UserDetailsView:
@@ -528,10 +530,4 @@ def _elapsed(started: float) -> str:
 
 
 def _say(turn: Turn, notice: Notice) -> Answer:
-    return _card(turn, cards.notice(notice))
-
-
-def _card(turn: Turn, card: dict[str, Any]) -> Answer:
-    if turn.kind == "action":
-        return Answer(replace=card)
-    return Answer(cards=(card,))
+    return card_answer(turn, cards.notice(notice))

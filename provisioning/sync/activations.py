@@ -4,10 +4,6 @@ per user, many at once per tenant, so a crash resumes them. Refusals say what to
 from __future__ import annotations
 
 import asyncio
-import json
-
-import phonenumbers
-from sqlmodel import Session, col, select
 
 from provisioning.engine.clock import Clock
 from provisioning.engine.errors import ActiveRunExists
@@ -17,12 +13,11 @@ from provisioning.naming import Names
 from provisioning.params import ActivationParams
 from provisioning.settings import ProvisioningSettings
 from provisioning.sync.facade import TenantUsers, UserView
-from provisioning.sync.number_ranges import NumberRange, NumberRanges, RangeRefused
+from provisioning.sync.number_ranges import NumberRange, NumberRanges, RangeRefused, e164
 from provisioning.sync.status import UserStatus
 from provisioning.tenants import TenantStore
 from storage.runs import RunKind
 from storage.tenants import TenantState
-from storage.users import TenantUserRecord
 
 
 class ActivationRefused(Exception):  # noqa: N818 - a refusal the caller shows the admin
@@ -37,15 +32,9 @@ class ActivationRefused(Exception):  # noqa: N818 - a refusal the caller shows t
 def normalised(number: str, region: str) -> str:
     """``number`` as E.164 (``+4930…``); :class:`ActivationRefused` when it is no number."""
     try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ActivationRefused(f"“{number}” is not a phone number ({exc}).") from exc
-    if not phonenumbers.is_valid_number(parsed):
-        raise ActivationRefused(
-            f"“{number}” is not a valid phone number; write it with its country code, "
-            "like +44 20 7946 0000."
-        )
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return e164(number, region)
+    except RangeRefused as refused:
+        raise ActivationRefused(refused.reason) from refused
 
 
 class Activations:
@@ -159,22 +148,9 @@ class Activations:
                 "Users can be activated once the integration is done (type “status”)."
             )
 
-    def _holder(self, tenant_id: str, e164: str) -> str:
-        """Who holds ``e164`` in this tenant, as far as we know (synced or being activated)."""
-        t = TenantUserRecord
-        with Session(self._users.engine) as session:
-            for record in session.exec(
-                select(t)
-                .where(col(t.tenant_id) == tenant_id, col(t.removed).is_(False))
-                .where(col(t.numbers).contains(e164))
-            ):
-                if e164 in record.numbers.split(","):
-                    return record.upn
-        for run in self._store.active_subjects(tenant_id):
-            plan = json.loads(run.plan)
-            if run.kind == RunKind.ACTIVATE.value and plan.get("number") == e164:
-                return str(plan.get("upn", "someone being activated"))
-        return ""
+    def _holder(self, tenant_id: str, number: str) -> str:
+        """Who holds ``number`` in this tenant, as far as we know (synced or being activated)."""
+        return self._ranges.holders(tenant_id).get(number, "")
 
     async def _start(
         self,

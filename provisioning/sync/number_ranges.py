@@ -41,17 +41,17 @@ class NumberRange:
         return int(self.last[1:]) - int(self.first[1:]) + 1
 
 
-def _e164(number: str, region: str) -> phonenumbers.PhoneNumber:
+def e164(number: str, region: str) -> str:
+    """``number`` as E.164 (``+4930…``); :class:`RangeRefused` when it is no valid number."""
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException as exc:
         raise RangeRefused(f"“{number}” is not a phone number ({exc}).") from exc
     if not phonenumbers.is_valid_number(parsed):
-        raise RangeRefused(f"“{number}” is not a valid phone number.")
-    return parsed
-
-
-def _text(parsed: phonenumbers.PhoneNumber) -> str:
+        raise RangeRefused(
+            f"“{number}” is not a valid phone number; write it with its country code, "
+            "like +44 20 7946 0000."
+        )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -65,22 +65,20 @@ class NumberRanges:
 
     def add(self, tenant_id: str, first: str, last: str, now: float) -> NumberRange:
         """Add ``first``–``last`` (both valid, same country and length, first ≤ last)."""
-        low, high = _e164(first, self._region), _e164(last, self._region)
-        a, b = _text(low), _text(high)
+        a, b = e164(first, self._region), e164(last, self._region)
+        low, high = phonenumbers.parse(a), phonenumbers.parse(b)
         if low.country_code != high.country_code or len(a) != len(b):
             raise RangeRefused("Both ends need the same country code and the same length.")
         if int(a[1:]) > int(b[1:]):
             a, b = b, a
         if int(b[1:]) - int(a[1:]) + 1 > MAX_RANGE:
             raise RangeRefused(f"A range holds at most {MAX_RANGE:,} numbers.")
-        with Session(self._engine) as session:
-            for other in session.exec(
-                select(NumberRangeRecord).where(col(NumberRangeRecord.tenant_id) == tenant_id)
+        for other in self._records(tenant_id):
+            if len(other.first) == len(a) and not (
+                int(b[1:]) < int(other.first[1:]) or int(a[1:]) > int(other.last[1:])
             ):
-                if len(other.first) == len(a) and not (
-                    int(b[1:]) < int(other.first[1:]) or int(a[1:]) > int(other.last[1:])
-                ):
-                    raise RangeRefused(f"It overlaps {other.first}–{other.last}.")
+                raise RangeRefused(f"It overlaps {other.first}–{other.last}.")
+        with Session(self._engine) as session:
             session.add(NumberRangeRecord(tenant_id=tenant_id, first=a, last=b, created_at=now))
             session.commit()
         held = self._held(tenant_id)
@@ -88,7 +86,7 @@ class NumberRanges:
 
     def remove(self, tenant_id: str, first: str) -> bool:
         """Remove the range starting at ``first``; whether there was one."""
-        start = _text(_e164(first, self._region))
+        start = e164(first, self._region)
         with Session(self._engine) as session:
             record = session.get(NumberRangeRecord, (tenant_id, start))
             if record is None:
@@ -100,24 +98,31 @@ class NumberRanges:
     def ranges(self, tenant_id: str) -> list[NumberRange]:
         """The tenant's ranges, with how many numbers of each are free."""
         held = self._held(tenant_id)
-        with Session(self._engine) as session:
-            records = session.exec(
-                select(NumberRangeRecord)
-                .where(col(NumberRangeRecord.tenant_id) == tenant_id)
-                .order_by(col(NumberRangeRecord.first))
-            ).all()
-        return [NumberRange(r.first, r.last, self._free_in(r.first, r.last, held)) for r in records]
+        return [
+            NumberRange(r.first, r.last, self._free_in(r.first, r.last, held))
+            for r in self._records(tenant_id)
+        ]
 
     def next_free(self, tenant_id: str) -> str | None:
         """The lowest free number of the tenant's ranges (``None``: no range, or all taken)."""
         held = self._held(tenant_id)
-        for found in self.ranges(tenant_id):
+        for found in self._records(tenant_id):
             width = len(found.first) - 1
             for value in range(int(found.first[1:]), int(found.last[1:]) + 1):
                 number = f"+{value:0{width}d}"
                 if number not in held:
                     return number
         return None
+
+    def _records(self, tenant_id: str) -> list[NumberRangeRecord]:
+        with Session(self._engine) as session:
+            return list(
+                session.exec(
+                    select(NumberRangeRecord)
+                    .where(col(NumberRangeRecord.tenant_id) == tenant_id)
+                    .order_by(col(NumberRangeRecord.first))
+                ).all()
+            )
 
     @staticmethod
     def _free_in(first: str, last: str, held: set[str]) -> int:
@@ -130,17 +135,21 @@ class NumberRanges:
         return high - low + 1 - taken
 
     def _held(self, tenant_id: str) -> set[str]:
-        """Every number a synced user holds or an activation under way is giving."""
+        return set(self.holders(tenant_id))
+
+    def holders(self, tenant_id: str) -> dict[str, str]:
+        """Every number a synced user holds or an activation under way is giving, with who."""
         t = TenantUserRecord
-        held: set[str] = set()
+        held: dict[str, str] = {}
         with Session(self._engine) as session:
-            for numbers in session.exec(
-                select(t.numbers).where(
+            for upn, numbers in session.exec(
+                select(t.upn, t.numbers).where(
                     col(t.tenant_id) == tenant_id, col(t.removed).is_(False), col(t.numbers) != ""
                 )
             ):
-                held.update(n for n in numbers.split(",") if n)
+                held.update((n, upn) for n in numbers.split(",") if n)
         for run in self._runs.active_subjects(tenant_id):
             if run.kind == RunKind.ACTIVATE.value:
-                held.add(str(json.loads(run.plan).get("number", "")))
+                plan = json.loads(run.plan)
+                held[str(plan.get("number", ""))] = str(plan.get("upn", "someone being activated"))
         return held

@@ -10,13 +10,21 @@ voice (Teams keeps no delta of its own); one Microsoft refuses as expired become
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from provisioning.engine.clock import Clock
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
-from provisioning.microsoft.ports.user_sync import DeltaExpiredError, DirectoryUser, UserSyncPort
+from provisioning.microsoft.ports.user_sync import (
+    DeltaExpiredError,
+    DirectoryUser,
+    Page,
+    UserSyncPort,
+    VoiceUser,
+)
 from provisioning.sync.store import SyncClaim, SyncStore, SyncSummary
 
+T = TypeVar("T")
 # Progress: (users read from the directory, users read from Teams) so far.
 Progress = Callable[[int, int], None]
 # Single-user reads of voice that went missing, at once (Graph's per-app concurrency is 4+).
@@ -76,40 +84,27 @@ class UserSync:
     ) -> None:
         if claim.directory_done:
             return
-        link: str | None = claim.directory_cursor or None
-        if link is None and claim.kind == "delta":
-            link = claim.delta_link or None
-        fetch = asyncio.ensure_future(port.directory_page(link))
-        try:
-            while True:
-                try:
-                    page = await fetch
-                except DeltaExpiredError:
-                    # Microsoft forgot the round: start a full one; who is missing from it is
-                    # not judged (only a full sync does that), so nobody is marked removed
-                    # wrongly.
-                    await asyncio.to_thread(self._store.forget_delta, tenant_id, claim.generation)
-                    fetch = asyncio.ensure_future(port.directory_page(None))
-                    continue
-                # The next page is asked for while this one is saved: a cursor costs one round
-                # trip a page, not a round trip plus a transaction.
-                if page.next_link:
-                    fetch = asyncio.ensure_future(port.directory_page(page.next_link))
-                await asyncio.to_thread(
-                    self._store.save_directory,
-                    tenant_id,
-                    claim.generation,
-                    page.items,
-                    page.next_link,
-                    page.delta_link,
-                    self._clock.now(),
-                )
-                counted[0] += len(page.items)
-                tell()
-                if not page.next_link:
-                    return
-        finally:
-            fetch.cancel()
+
+        async def save(page: Page[DirectoryUser]) -> None:
+            await asyncio.to_thread(
+                self._store.save_directory,
+                tenant_id,
+                claim.generation,
+                page.items,
+                page.next_link,
+                page.delta_link,
+                self._clock.now(),
+            )
+            counted[0] += len(page.items)
+            tell()
+
+        async def start_over() -> None:
+            # Microsoft forgot the round: start a full one; who is missing from it is not
+            # judged (only a full sync does that), so nobody is marked removed wrongly.
+            await asyncio.to_thread(self._store.forget_delta, tenant_id, claim.generation)
+
+        start = claim.directory_cursor or (claim.delta_link if claim.kind == "delta" else "")
+        await _follow(start or None, port.directory_page, save, start_over)
 
     async def _voice(
         self,
@@ -121,28 +116,24 @@ class UserSync:
     ) -> None:
         if claim.voice_done:
             return
-        link: str | None = claim.voice_cursor or None
         voice_only = claim.kind == "delta"
-        fetch = asyncio.ensure_future(port.voice_page(link, voice_only))
-        try:
-            while True:
-                page = await fetch
-                if page.next_link:
-                    fetch = asyncio.ensure_future(port.voice_page(page.next_link, voice_only))
-                await asyncio.to_thread(
-                    self._store.save_voice,
-                    tenant_id,
-                    claim.generation,
-                    page.items,
-                    page.next_link,
-                    self._clock.now(),
-                )
-                counted[1] += len(page.items)
-                tell()
-                if not page.next_link:
-                    return
-        finally:
-            fetch.cancel()
+
+        async def save(page: Page[VoiceUser]) -> None:
+            await asyncio.to_thread(
+                self._store.save_voice,
+                tenant_id,
+                claim.generation,
+                page.items,
+                page.next_link,
+                self._clock.now(),
+            )
+            counted[1] += len(page.items)
+            tell()
+
+        def fetch(link: str | None) -> Coroutine[Any, Any, Page[VoiceUser]]:
+            return port.voice_page(link, voice_only)
+
+        await _follow(claim.voice_cursor or None, fetch, save)
 
     async def _voice_gone(self, port: UserSyncPort, tenant_id: str, claim: SyncClaim) -> None:
         """Users who had voice and were not in the voice pass: each is read on its own (a
@@ -181,3 +172,32 @@ class UserSync:
                     self._store.upsert_one, tenant_id, user, voice, self._clock.now()
                 )
             return chosen
+
+
+async def _follow(
+    start: str | None,
+    fetch: Callable[[str | None], Coroutine[Any, Any, Page[T]]],
+    save: Callable[[Page[T]], Awaitable[None]],
+    start_over: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Read a cursor to its end from ``start``, saving each page. The next page is asked for
+    while this one is saved: a cursor costs one round trip a page, not a round trip plus a
+    transaction. A delta link Microsoft refuses starts the cursor over (``start_over``)."""
+    pending = asyncio.ensure_future(fetch(start))
+    try:
+        while True:
+            try:
+                page = await pending
+            except DeltaExpiredError:
+                if start_over is None:
+                    raise
+                await start_over()
+                pending = asyncio.ensure_future(fetch(None))
+                continue
+            if page.next_link:
+                pending = asyncio.ensure_future(fetch(page.next_link))
+            await save(page)
+            if not page.next_link:
+                return
+    finally:
+        pending.cancel()

@@ -14,7 +14,7 @@ from tests.bot.test_dialogue import _as, _plain_user, _signed_in
 from tests.bot.test_flow import _having
 from tests.support.bot import BotUnderTest, Client, card_of, find_action, text_of
 from tests.support.harness import Harness, SeededTenant
-from tests.support.voice import as_if_integrated
+from tests.support.voice import MCOEV, as_if_integrated
 
 
 @pytest.fixture
@@ -71,15 +71,19 @@ async def _integrated_with_a_licensed_user(
     as_if_integrated(sb, under.product, people)
     await _synced(admin)
     state = sb.state(people)
-    return str(
-        next(
-            u["userPrincipalName"]
-            for u in state["users"]
-            if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
-            and u["userPrincipalName"] not in state["voice"]["users"]
-            and not u["roles"]
-        )
+    return str(_licensed_without_voice(state)["userPrincipalName"])
+
+
+def _licensed_without_voice(state: dict[str, Any]) -> dict[str, Any]:
+    """A user of the sandbox's state with Teams Phone, no voice and no admin role."""
+    found: dict[str, Any] = next(
+        u
+        for u in state["users"]
+        if MCOEV in u["enabledPlans"]
+        and u["userPrincipalName"] not in state["voice"]["users"]
+        and not u["roles"]
     )
+    return found
 
 
 def _upns(sb: Harness, tenant: SeededTenant) -> list[str]:
@@ -219,18 +223,8 @@ async def test_a_scheduled_sync_that_finds_changes_tells_the_admin_who_synced(
     await _synced(admin)
     graph = sb.graph(people)
     state = sb.state(people)
-    user = next(
-        u
-        for u in state["users"]
-        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in u["enabledPlans"]
-        and not u["roles"]
-        and u["userPrincipalName"] not in state["voice"]["users"]
-    )
-    sku = next(
-        s["skuId"]
-        for s in state["subscribedSkus"]
-        if "4828c8ec-dc2e-4779-b502-87ac9ce28ab7" in s["servicePlanIds"]
-    )
+    user = _licensed_without_voice(state)
+    sku = next(s["skuId"] for s in state["subscribedSkus"] if MCOEV in s["servicePlanIds"])
     removed = graph.post(
         f"/users/{user['id']}/assignLicense", json={"addLicenses": [], "removeLicenses": [sku]}
     )

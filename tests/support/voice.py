@@ -3,13 +3,19 @@ policy in Teams and the tenant integrated in the product's database (user activa
 
 from __future__ import annotations
 
-from sqlmodel import Session
+import asyncio
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from provisioning.integrations import UserStatus, UserView
+from storage.runs import ACTIVE, RunRecord
 from storage.tenants import TenantRecord, TenantState
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product
 
 POLICY = "Callroute-E164"
+MCOEV = "4828c8ec-dc2e-4779-b502-87ac9ce28ab7"  # Teams Phone (the sandbox's catalogue)
 _CONFIG = "/Skype.Policy/configurations"
 
 
@@ -33,3 +39,43 @@ def as_if_integrated(sb: Harness, product: Product, tenant: SeededTenant) -> Non
         record.state = TenantState.INTEGRATED.value
         session.add(record)
         session.commit()
+
+
+async def inactive_users(product: Product, tenant: SeededTenant, count: int) -> list[UserView]:
+    """The first ``count`` synced users who may be activated (licensed, no voice)."""
+    users = product.runtime.integrations.users
+    found: list[UserView] = []
+    offset = 0
+    while len(found) < count:
+        page = await users.page(tenant.id, None, offset)
+        if not page.users:
+            break
+        found += [u for u in page.users if u.status == UserStatus.INACTIVE]
+        offset += len(page.users)
+    return found[:count]
+
+
+async def run_until_ended(
+    product: Product, runs: list[str], within: float = 240.0
+) -> dict[str, int]:
+    """Runners in this process work until every run has ended; how many ended in each status."""
+    stop = asyncio.Event()
+    work = asyncio.create_task(product.runner().run_forever(stop))
+    active = {s.value for s in ACTIVE}
+    try:
+        async with asyncio.timeout(within):
+            while True:
+                with Session(product.runtime.engine) as session:
+                    counts = dict(
+                        session.exec(
+                            select(RunRecord.status, func.count())
+                            .where(col(RunRecord.id).in_(runs))
+                            .group_by(col(RunRecord.status))
+                        ).all()
+                    )
+                if not active & set(counts):
+                    return counts
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await work

@@ -15,8 +15,8 @@ from provisioning.sync.service import UserSync
 from provisioning.sync.store import SyncStore
 from tests.support.harness import Graph, Harness, SeededTenant
 from tests.support.product import Product
+from tests.support.voice import MCOEV
 
-MCOEV = "4828c8ec-dc2e-4779-b502-87ac9ce28ab7"
 NUMBERS = "/admin/teams/telephoneNumberManagement"
 SPEC: dict[str, Any] = {
     "users": 30,
