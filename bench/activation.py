@@ -95,7 +95,7 @@ async def figures(harness: Harness, tmp: Path) -> list[bool]:
         for name, start in starts:
             runs = [await start(i, u) for i, u in enumerate(chosen)]
             started = time.perf_counter()
-            ended = await run_until_ended(product, runs)
+            ended = await run_until_ended(product, runs, poll=0.05)
             elapsed = time.perf_counter() - started
             if set(ended) != {"succeeded"}:
                 raise SystemExit(f"not every run succeeded: {ended}")

@@ -56,7 +56,7 @@ async def inactive_users(product: Product, tenant: SeededTenant, count: int) -> 
 
 
 async def run_until_ended(
-    product: Product, runs: list[str], within: float = 240.0
+    product: Product, runs: list[str], within: float = 240.0, poll: float = 0.2
 ) -> dict[str, int]:
     """Runners in this process work until every run has ended; how many ended in each status."""
     stop = asyncio.Event()
@@ -75,7 +75,7 @@ async def run_until_ended(
                     )
                 if not active & set(counts):
                     return counts
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(poll)
     finally:
         stop.set()
         await work
