@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from storage.credentials import CredentialRecord
@@ -45,6 +45,31 @@ class TokenVault:
                 record.updated_at = now
             session.add(record)
             session.commit()
+
+    def replace(
+        self, tenant_id: str, purpose: str, plaintext: str, now: float, version: bytes
+    ) -> bytes | None:
+        """Store anew only if the credential is still the one read as ``version``; the new
+        version, or ``None`` when it was deleted or stored again meanwhile (a refresh that
+        finishes late never brings back a sign-in that was removed or replaced)."""
+        nonce, ciphertext = self._sealer.seal(plaintext.encode(), _aad(tenant_id, purpose))
+        with Session(self._engine) as session:
+            changed = session.execute(
+                update(CredentialRecord)
+                .where(
+                    col(CredentialRecord.tenant_id) == tenant_id,
+                    col(CredentialRecord.purpose) == purpose,
+                    col(CredentialRecord.nonce) == version,
+                )
+                .values(
+                    key_id=self._sealer.key_id,
+                    nonce=nonce,
+                    ciphertext=ciphertext,
+                    updated_at=now,
+                )
+            )
+            session.commit()
+        return nonce if changed.rowcount == 1 else None  # type: ignore[attr-defined]
 
     def get(self, tenant_id: str, purpose: str) -> str | None:
         """The plaintext, or ``None`` if nothing is stored."""

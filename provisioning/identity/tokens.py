@@ -139,7 +139,7 @@ class MsalTokens:
             )
         return self._apps[purpose]
 
-    def _acquire(self, purpose: Purpose) -> tuple[str, float]:
+    def _acquire(self, purpose: Purpose, again: bool = True) -> tuple[str, float]:
         app, cache = self._app(purpose)
         accounts = app.get_accounts()
         if not accounts:
@@ -152,12 +152,22 @@ class MsalTokens:
             raise ServiceError(ENTRA, ErrorKind.TRANSIENT, str(exc)) from exc
         if result and "access_token" in result:
             if cache.has_state_changed:
-                self._vault.put(self._tenant, purpose.value, cache.serialize(), self._clock.now())
+                version = self._vault.replace(
+                    self._tenant,
+                    purpose.value,
+                    cache.serialize(),
+                    self._clock.now(),
+                    self._versions[purpose],
+                )
+                if version is None:
+                    # Removed or signed in anew while msal refreshed: this token belongs to
+                    # a sign-in that no longer counts; ask the stored one (if any) instead.
+                    del self._apps[purpose], self._versions[purpose]
+                    if not again:
+                        raise self._sign_in_again(purpose, "it changed during every attempt")
+                    return self._acquire(purpose, again=False)
                 cache.has_state_changed = False
-                # Stored anew: remembered under the new version (read back, as put made it).
-                version = self._vault.version(self._tenant, purpose.value)
-                if version is not None:
-                    self._versions[purpose] = version
+                self._versions[purpose] = version
             return str(result["access_token"]), float(result.get("expires_in", 3599))
         error = (result or {}).get("error", "no_token")
         description = (result or {}).get("error_description", "no cached token")

@@ -94,3 +94,43 @@ def test_a_configured_key_must_be_256_bits_of_base64() -> None:
         load_key(base64.b64encode(b"short").decode(), None)
     with pytest.raises(VaultKeyError):
         load_key("not base64!", None)
+
+
+def test_a_late_write_back_does_not_replace_a_newer_sign_in(engine: Engine) -> None:
+    """A refreshed cache from the sign-in read earlier loses to the one stored since."""
+    vault = TokenVault(engine, os.urandom(32))
+    vault.put("t1", "graph", "first", 1.0)
+    read_then = vault.version("t1", "graph")
+    assert read_then is not None
+    vault.put("t1", "graph", "signed in again", 2.0)
+
+    assert vault.replace("t1", "graph", "refreshed first", 3.0, read_then) is None
+    assert vault.get("t1", "graph") == "signed in again"
+
+
+def test_a_late_write_back_does_not_bring_back_a_deleted_credential(engine: Engine) -> None:
+    """Once forgotten, a credential stays forgotten."""
+    vault = TokenVault(engine, os.urandom(32))
+    vault.put("t1", "graph", "first", 1.0)
+    read_then = vault.version("t1", "graph")
+    assert read_then is not None
+    vault.forget("t1", "graph")
+
+    assert vault.replace("t1", "graph", "refreshed", 2.0, read_then) is None
+    assert vault.purposes("t1") == []
+
+
+def test_a_write_back_of_the_current_credential_stores_it_under_a_new_version(
+    engine: Engine,
+) -> None:
+    """The normal refresh: stored, and its version changes (so remembered tokens expire)."""
+    vault = TokenVault(engine, os.urandom(32))
+    vault.put("t1", "graph", "first", 1.0)
+    read_then = vault.version("t1", "graph")
+    assert read_then is not None
+
+    version = vault.replace("t1", "graph", "refreshed", 2.0, read_then)
+
+    assert version is not None
+    assert version != read_then
+    assert vault.read("t1", "graph") == ("refreshed", version)

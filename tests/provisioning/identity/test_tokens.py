@@ -4,6 +4,7 @@ of Microsoft's sign-in service are worth retrying, a missing sign-in is not."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -154,3 +155,33 @@ async def test_a_new_sign_in_is_not_answered_with_the_old_token(
     new = await _opened(product, tenant, recent).access_token(Purpose.GRAPH)
 
     assert new != old
+
+
+class _RemovedWhileRefreshing(TokenVault):
+    """The product's vault where the sign-in is removed just after msal read it, with its
+    access tokens gone so that msal must refresh (and store the refreshed cache)."""
+
+    def __init__(self, vault: TokenVault) -> None:
+        self.__dict__.update(vault.__dict__)
+
+    def read(self, tenant_id: str, purpose: str) -> tuple[str, bytes] | None:
+        found = super().read(tenant_id, purpose)
+        if found is None:
+            return None
+        cache = json.loads(found[0])
+        cache["AccessToken"] = {}
+        self.forget(tenant_id, purpose)
+        return json.dumps(cache), found[1]
+
+
+async def test_a_refresh_that_ends_after_the_sign_in_was_removed_does_not_bring_it_back(
+    product: Product, tenant: SeededTenant
+) -> None:
+    """A refused or removed sign-in stays removed, even when a refresh was under way."""
+    vault = _RemovedWhileRefreshing(product.runtime.vault)
+
+    with pytest.raises(ServiceError) as failed:
+        await _opened(product, tenant, RecentTokens(), vault).access_token(Purpose.GRAPH)
+
+    assert failed.value.kind == ErrorKind.UNAUTHENTICATED
+    assert product.runtime.vault.purposes(tenant.id) == []
