@@ -112,11 +112,13 @@ class CountingPort:
         finally:
             self._count("directory_page", started)
 
-    async def voice_page(self, link: str | None, voice_only: bool = False) -> Page[VoiceUser]:
+    async def voice_page(
+        self, link: str | None, changed_since: float | None = None
+    ) -> Page[VoiceUser]:
         """Counted ``voice_page``."""
         started = time.perf_counter()
         try:
-            return await self._inner.voice_page(link, voice_only)
+            return await self._inner.voice_page(link, changed_since)
         finally:
             self._count("voice_page", started)
 

@@ -80,6 +80,9 @@ class TenantKnobs:
     # F8: Microsoft names E1/E3/E5 ("a Teams license") for activating a Direct Routing domain;
     # when true, the activating user's licences must carry TEAMS1 as well as MCOSTANDARD.
     activation_requires_teams_licence: bool = False
+    # [INF] Graph's userConfigurations list documents $filter without naming its properties:
+    # whether modifiedDateTime may be filtered on (false: refused as an unsupported clause).
+    filter_on_modified: bool = True
     teams_admin: TeamsAdminModes = field(default_factory=TeamsAdminModes)
 
     def to_json(self) -> dict[str, Any]:

@@ -72,6 +72,9 @@ class UserSyncRecord(SQLModel, table=True):
     # The delta link of the last complete directory pass.
     delta_link: str = Field(default="")
     started_at: float = 0.0
+    # When the last sync that ended began: Teams' changes since then (less a margin) are what
+    # the next delta's voice pass reads beside the users with voice.
+    voice_since: float = 0.0
     # Written with every page: a sync whose heartbeat stopped long ago was cut off.
     heartbeat_at: float = 0.0
     finished_at: float = 0.0

@@ -4,7 +4,9 @@ A full sync reads two cursors at once, the directory (``/users/delta``: every us
 licences, ending in a delta link) and Teams' user configurations (voice), each page upserted as
 it arrives with its cursor, so memory stays flat and a sync cut off halfway resumes. A delta
 sync reads what changed in the directory since the last delta link and the users that have
-voice (Teams keeps no delta of its own); one Microsoft refuses as expired becomes a full sync.
+voice, and those Teams changed since the last sync began (Teams keeps no delta of its own, but
+stamps each user configuration with modifiedDateTime); one Microsoft refuses as expired becomes
+a full sync.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ T = TypeVar("T")
 Progress = Callable[[int, int], None]
 # Single-user reads of voice that went missing, at once (Graph's per-app concurrency is 4+).
 _CONCURRENT_READS = 4
+# A delta re-reads the users Teams changed since the last sync began, less this: our clock and
+# Microsoft's differ, and a grant is stamped before it shows (grants take 30-45 s).
+VOICE_CHANGE_MARGIN = 15 * 60.0
 
 
 class UserSync:
@@ -116,7 +121,7 @@ class UserSync:
     ) -> None:
         if claim.voice_done:
             return
-        voice_only = claim.kind == "delta"
+        since = max(0.0, claim.voice_since - VOICE_CHANGE_MARGIN) if claim.kind == "delta" else None
 
         async def save(page: Page[VoiceUser]) -> None:
             await asyncio.to_thread(
@@ -131,7 +136,7 @@ class UserSync:
             tell()
 
         def fetch(link: str | None) -> Coroutine[Any, Any, Page[VoiceUser]]:
-            return port.voice_page(link, voice_only)
+            return port.voice_page(link, since)
 
         await _follow(claim.voice_cursor or None, fetch, save)
 

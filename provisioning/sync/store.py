@@ -40,6 +40,8 @@ class SyncClaim:
     delta_link: str
     resumed: bool
     before: dict[str, int] = field(default_factory=dict)
+    # When the last sync that ended began (0: none has).
+    voice_since: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class SyncStore:
                 state.delta_link,
                 resumed,
                 before,
+                state.voice_since,
             )
 
     def due(self, interval: float) -> list[tuple[str, str]]:
@@ -370,6 +373,7 @@ class SyncStore:
                 "voice_cursor": "",
                 "finished_at": now,
                 "summary": summary.to_json(),
+                "voice_since": UserSyncRecord.started_at,
             }
             if claim.kind == "full":
                 values["last_full_at"] = now

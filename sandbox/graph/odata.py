@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from odata_query import ast
@@ -63,6 +64,12 @@ def _literal(node: ast._Node) -> Any:
         return node.val.lower() == "true"
     if isinstance(node, ast.Integer):
         return int(node.val)
+    if isinstance(node, ast.DateTime):
+        # Compared as seconds since the epoch: date-time properties' getters answer those.
+        try:
+            return datetime.fromisoformat(node.val.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            raise errors.unsupported_query() from None
     if isinstance(node, ast.Null):
         return None
     if isinstance(node, ast.List):

@@ -92,7 +92,7 @@ def configuration_json(
             for kind, name in voice.assignments.items()
         ],
         "createdDateTime": iso(user.created_at),
-        "modifiedDateTime": iso(user.created_at),
+        "modifiedDateTime": iso(voice.modified_at),
     }
     return {key: full[key] for key in select}
 
@@ -101,16 +101,24 @@ def _schema(call: Call) -> Schema[User]:
     def view(u: User) -> UserVoice:
         return user_voice(call.tenant, u, call.now())
 
+    props: dict[str, Prop[User]] = {
+        "id": Prop(lambda u: u.id),
+        "userPrincipalName": Prop(
+            lambda u: u.user_principal_name, frozenset({"eq", "in", "startswith"})
+        ),
+        "isEnterpriseVoiceEnabled": Prop(lambda u: view(u).enterprise_voice_enabled),
+        "accountType": Prop(lambda u: view(u).account_type),
+    }
+    if call.tenant.knobs.filter_on_modified:
+        # [INF] The list documents $filter without naming its properties; a date-time
+        # compares as OData's date-time literals do (modifiedDateTime ge 2026-…Z).
+        props["modifiedDateTime"] = Prop(
+            lambda u: call.tenant.voice.modified_at(u.id, u.created_at, call.now()),
+            frozenset({"eq", "ge", "gt", "le", "lt"}),
+        )
     return Schema(
         entity="teamsUserConfiguration",
-        props={
-            "id": Prop(lambda u: u.id),
-            "userPrincipalName": Prop(
-                lambda u: u.user_principal_name, frozenset({"eq", "in", "startswith"})
-            ),
-            "isEnterpriseVoiceEnabled": Prop(lambda u: view(u).enterprise_voice_enabled),
-            "accountType": Prop(lambda u: view(u).account_type),
-        },
+        props=props,
         collections={
             "featureTypes": CollectionProp(
                 lambda u: [{"$it": f} for f in view(u).feature_types], frozenset({"$it"})

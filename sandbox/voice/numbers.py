@@ -95,6 +95,7 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
                 f"not {op.number_type}."
             )
         del voice.numbers[op.telephone_number]
+        voice.changed_at[held.user_id] = op.complete_at
         if not voice.numbers_of(held.user_id):
             voice.enterprise_voice[held.user_id] = False
         return None
@@ -115,6 +116,7 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
     if held is not None:
         if held.user_id == user.id:
             voice.enterprise_voice[user.id] = True
+            voice.changed_at[user.id] = op.complete_at
             return None
         return f"The telephone number {op.telephone_number} is already assigned to another user."
     if op.assignment_category == "primary" and any(
@@ -128,6 +130,7 @@ def _outcome(tenant: Tenant, op: NumberOperation) -> str | None:
         op.telephone_number, user.id, op.number_type, op.assignment_category, op.location_id
     )
     voice.enterprise_voice[user.id] = True
+    voice.changed_at[user.id] = op.complete_at
     return None
 
 

@@ -42,6 +42,11 @@ class VoiceState:
     # teamsadminroot-list-userconfigurations.md); assigning a number sets it, removing one
     # clears it (Set/Remove-CsPhoneNumberAssignment.md, teams-voice-api.md §3).
     enterprise_voice: dict[str, bool] = field(default_factory=dict)
+    # User id -> when a number or Enterprise Voice last changed for them; with the grants'
+    # times this is teamsUserConfiguration's modifiedDateTime ("the date and time when the
+    # user's details were last modified", resources/teamsadministration-
+    # teamsuserconfiguration.md; fidelity-review-2.md, user configurations).
+    changed_at: dict[str, float] = field(default_factory=dict)
 
     def effective_policy(self, user_id: str, policy_type: str, now: float) -> str | None:
         """The identity of the policy in force for a user (``None``: the Global default)."""
@@ -50,6 +55,16 @@ class VoiceState:
             if grant.effective_at <= now:
                 current = grant.policy
         return current
+
+    def modified_at(self, user_id: str, created_at: float, now: float) -> float:
+        """When Teams last changed what it holds for a user: creation, a number or Enterprise
+        Voice, or a policy grant coming into force."""
+        latest = max(created_at, self.changed_at.get(user_id, created_at))
+        for kind in self.granted_types:
+            for grant in self.grants.get((user_id, kind), ()):
+                if latest < grant.effective_at <= now:
+                    latest = grant.effective_at
+        return latest
 
     def holders(self, policy_type: str, identity: str, now: float) -> list[str]:
         """Users for whom the policy is in force at ``now``.
@@ -89,3 +104,4 @@ class VoiceState:
         for number in [n for n, a in self.numbers.items() if a.user_id == user_id]:
             del self.numbers[number]
         self.enterprise_voice.pop(user_id, None)
+        self.changed_at.pop(user_id, None)

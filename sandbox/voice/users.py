@@ -48,6 +48,8 @@ class UserVoice:
     # ``cs/users_test.go``: "A user with no explicit assignment has an empty array").
     assignments: dict[str, str]
     enterprise_voice_enabled: bool
+    # When Teams last changed any of the above for this user (modifiedDateTime).
+    modified_at: float
 
     @property
     def line_uri(self) -> str | None:
@@ -87,4 +89,5 @@ def user_voice(tenant: Tenant, user: User, now: float) -> UserVoice:
         policies,
         assignments,
         voice.enterprise_voice.get(user.id, False),
+        voice.modified_at(user.id, user.created_at, now),
     )

@@ -409,11 +409,20 @@ class FakeUserSync:
             raise DeltaExpiredError("the fake keeps no delta state")
         return Page([self._directory(u) for u in self.w.users.values()], None, "fake:delta")
 
-    async def voice_page(self, link: str | None, voice_only: bool = False) -> Page[VoiceUser]:
-        """Every user's voice."""
+    async def voice_page(
+        self, link: str | None, changed_since: float | None = None
+    ) -> Page[VoiceUser]:
+        """Every user's voice (with ``changed_since``: those with a number or a grant; the
+        fake keeps no times, so any of them may have changed)."""
         self.w.hit("sync_voice_page")
         users = [u for u in self.w.users.values() if u.account_type != "ResourceAccount"]
-        return Page([self._voice(u) for u in users if not voice_only or u.numbers])
+        return Page(
+            [
+                self._voice(u)
+                for u in users
+                if changed_since is None or u.numbers or any(u.grants.values())
+            ]
+        )
 
     async def find(self, query: str) -> list[DirectoryUser]:
         """Users whose UPN starts with ``query``."""

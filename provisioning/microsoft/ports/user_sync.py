@@ -57,9 +57,12 @@ class UserSyncPort(Protocol):
         a round of what changed since; :class:`DeltaExpiredError` when Microsoft refuses it."""
         ...
 
-    async def voice_page(self, link: str | None, voice_only: bool = False) -> Page[VoiceUser]:
-        """A page of Teams' user configurations: ``None`` starts at the first; with
-        ``voice_only`` only users with Enterprise Voice or a number."""
+    async def voice_page(
+        self, link: str | None, changed_since: float | None = None
+    ) -> Page[VoiceUser]:
+        """A page of Teams' user configurations: ``None`` starts at the first. With
+        ``changed_since`` (seconds since the epoch) only users with Enterprise Voice or a
+        number, and those whose configuration Teams changed since then (at least)."""
         ...
 
     async def find(self, query: str) -> list[DirectoryUser]:

@@ -168,11 +168,8 @@ async def test_a_number_assigned_by_hand_shows_after_a_delta_sync(
     assert (record.status, record.numbers) == ("other", "+14255550199")
 
 
-async def test_another_providers_policy_granted_alone_shows_after_a_full_sync(
-    sb: Harness, tenant: SeededTenant, sync: UserSync, store: SyncStore
-) -> None:
-    await sync.full(tenant.id)
-    user = _phone_user(sb, tenant, store)
+def _grant_fabrikam_policy(sb: Harness, tenant: SeededTenant, user: dict[str, Any]) -> None:
+    """Another provider grants its routing policy to ``user``: no number, no Enterprise Voice."""
     graph = sb.graph(tenant)
     policy = graph.get(
         "/admin/teams/policy/getPolicyId(type='OnlineVoiceRoutingPolicy',name='FabrikamVoice')"
@@ -187,9 +184,32 @@ async def test_another_providers_policy_granted_alone_shows_after_a_full_sync(
     assert response.status_code == 204, response.text
     sb.advance_clock(sb.state(tenant)["knobs"].get("grant_delay_seconds", 0) + 1)
 
-    # Teams keeps no delta: a grant without a number or Enterprise Voice is only seen by a
-    # full sync (the scheduled one, or the admin's ``sync``).
+
+async def test_another_providers_policy_granted_alone_shows_after_a_delta_sync(
+    sb: Harness, tenant: SeededTenant, sync: UserSync, store: SyncStore
+) -> None:
+    """Teams keeps no delta, but stamps what it changed (modifiedDateTime)."""
     await sync.full(tenant.id)
+    user = _phone_user(sb, tenant, store)
+    _grant_fabrikam_policy(sb, tenant, user)
+
+    await sync.delta(tenant.id)
+
+    record = store.user(tenant.id, user["id"])
+    assert record is not None
+    assert (record.status, record.routing_policy) == ("other", "FabrikamVoice")
+
+
+async def test_a_policy_granted_alone_shows_after_a_delta_even_where_teams_refuses_the_time_filter(
+    sb: Harness, tenant: SeededTenant, sync: UserSync, store: SyncStore
+) -> None:
+    """Which properties the list filters on is undocumented: refused, every user is read."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"filter_on_modified": False})
+    await sync.full(tenant.id)
+    user = _phone_user(sb, tenant, store)
+    _grant_fabrikam_policy(sb, tenant, user)
+
+    await sync.delta(tenant.id)
 
     record = store.user(tenant.id, user["id"])
     assert record is not None

@@ -379,3 +379,71 @@ def test_a_second_unassign_while_the_first_runs_is_refused(
     assert again.json()["error"]["code"] == "Conflict"
     sb.advance_clock(20)
     assert admin_graph.get(first.headers["Location"]).json()["status"] == "succeeded"
+
+
+def _modified(graph: Graph, user_id: str) -> str:
+    modified: str = graph.get(f"/admin/teams/userConfigurations/{user_id}").json()[
+        "modifiedDateTime"
+    ]
+    return modified
+
+
+def _changed_since(graph: Graph, since: str) -> list[str]:
+    listed = graph.get(
+        f"/admin/teams/userConfigurations?$top=999&$filter=modifiedDateTime ge {since}"
+    ).json()["value"]
+    return [c["id"] for c in listed]
+
+
+def test_a_policy_grant_in_force_moves_the_users_modified_date_time(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """modifiedDateTime is "when the user's details were last modified"; the grant counts
+    from when it applies, and the list filters on it."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"grant_delay_seconds": 30})
+    _routing_policy(sb, tenant)
+    policy_id = admin_graph.get(
+        "/admin/teams/policy/getPolicyId(type='OnlineVoiceRoutingPolicy',name='Callroute-E164')"
+    ).json()["value"][0]["policyId"]
+    user = _phone_user(sb, tenant)
+    before = _modified(admin_graph, user["id"])
+    entry = {
+        "@odata.type": "#microsoft.graph.teamsAdministration.teamsPolicyUserAssignment",
+        "userId": user["id"],
+        "policyType": "OnlineVoiceRoutingPolicy",
+        "policyId": policy_id,
+    }
+    admin_graph.post("/admin/teams/policy/userAssignments/assign", json={"value": [entry]})
+    assert _modified(admin_graph, user["id"]) == before
+
+    sb.advance_clock(30)
+
+    after = _modified(admin_graph, user["id"])
+    assert after > before
+    assert _changed_since(admin_graph, after) == [user["id"]]
+
+
+def test_a_number_assigned_moves_the_users_modified_date_time(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    user = _phone_user(sb, tenant)
+    before = _modified(admin_graph, user["id"])
+    sb.advance_clock(1)
+
+    _wait(admin_graph, _assign(admin_graph, user["id"], "+14255550142"))
+
+    after = _modified(admin_graph, user["id"])
+    assert after > before
+    assert _changed_since(admin_graph, after) == [user["id"]]
+
+
+def test_a_tenant_can_refuse_a_filter_on_modified_date_time(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """Which properties the list filters on is undocumented: the refusal clients must cope with."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"filter_on_modified": False})
+    response = admin_graph.get(
+        "/admin/teams/userConfigurations?$filter=modifiedDateTime ge 2026-01-01T00:00:00Z"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "Request_UnsupportedQuery"
