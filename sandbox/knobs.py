@@ -98,6 +98,7 @@ class TenantKnobs:
 class GlobalKnobs:
     """Knobs that apply to the whole sandbox."""
 
+    # How long each service takes to answer a call (the sandbox's own work happens within it).
     latency_ms: dict[str, float] = field(default_factory=dict)
     jitter_ms: float = 0.0
     # How long a request hit by a "timeout" fault hangs before the connection is dropped.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Callable
 
 from aiohttp import web
@@ -45,20 +46,30 @@ def service_gate(
         delay = sb.knobs.latency_ms.get(service, 0.0)
         if sb.knobs.jitter_ms:
             delay += jitter_rng.uniform(0, sb.knobs.jitter_ms)
-        if delay > 0:
-            await asyncio.sleep(delay / 1000)
+        # The latency is how long Microsoft takes to answer, its own work included: the
+        # sandbox's time to build the answer is spent within it, not added to it.
+        answer_at = time.monotonic() + delay / 1000
+
+        async def on_time(response: web.StreamResponse) -> web.StreamResponse:
+            wait = answer_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            return response
+
         rules = sb.faults.rules()
         if not rules:
-            return await handler(request)
+            return await on_time(await handler(request))
         operation = operation_of(request)
         tenant = tenant_of(request) if any(r.tenant for r in rules) else None
         before = sb.faults.check(service, operation, request.method, request.path, tenant, "before")
         if before is not None:
+            await on_time(web.Response())
             return await fire(before, request)
         response = await handler(request)
         after = sb.faults.check(service, operation, request.method, request.path, tenant, "after")
         if after is not None:
+            await on_time(web.Response())
             return await fire(after, request)
-        return response
+        return await on_time(response)
 
     return gate
