@@ -82,7 +82,10 @@ class AdapterPortsFactory:
     async def open(self, tenant_id: str) -> AsyncIterator[TenantPorts]:
         """The tenant's ports; HTTP clients close when the block ends."""
         ms = self._microsoft
-        async with self._pool.client(tenant_id) as client:
+        async with (
+            self._pool.client(tenant_id, GRAPH) as graph_client,
+            self._pool.client(tenant_id, TEAMS_ADMIN) as teams_client,
+        ):
             tokens = MsalTokens(
                 tenant_id,
                 self._identity,
@@ -101,8 +104,8 @@ class AdapterPortsFactory:
             async def teams_token() -> str:
                 return await tokens.access_token(Purpose.TEAMS_ADMIN)
 
-            graph = JsonApi(GRAPH, client, ms.graph_base_url, graph_token)
-            teams = JsonApi(TEAMS_ADMIN, client, ms.teams_admin_base_url, teams_token)
+            graph = JsonApi(GRAPH, graph_client, ms.graph_base_url, graph_token)
+            teams = JsonApi(TEAMS_ADMIN, teams_client, ms.teams_admin_base_url, teams_token)
             try:
                 yield TenantPorts(
                     directory=GraphDirectory(graph),

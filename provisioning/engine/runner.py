@@ -106,7 +106,7 @@ class Runner:
         *,
         owner: str | None = None,
         lease_seconds: float = 30.0,
-        concurrency: int = 20,
+        concurrency: int = 100,
         idle_poll_seconds: float = 1.0,
         hold_seconds: float = 3.0,
         seed: int | None = None,
@@ -119,7 +119,7 @@ class Runner:
         self.lease = lease_seconds
         self.concurrency = concurrency
         self.idle_poll = idle_poll_seconds
-        # Waits this short are slept in place (the timer is recorded all the same).
+        # Waits this short are slept in place (recorded when they begin, not when repeated).
         self.hold = hold_seconds
         # Runs asleep in such a wait: they do no work, so they leave their slot to another run
         # (a hundred activations each watching a number operation must not queue behind each
@@ -144,14 +144,20 @@ class Runner:
         tasks: set[asyncio.Task[None]] = set()
         try:
             while not stop.is_set():
-                while len(tasks) - self._asleep < self.concurrency and len(tasks) < self._max_held:
-                    claimed = await self._db(
-                        self.store.claim, self.owner, self.clock.now(), self.lease
+                while (
+                    room := min(
+                        self.concurrency - (len(tasks) - self._asleep),
+                        self._max_held - len(tasks),
                     )
-                    if claimed is None:
+                ) > 0:
+                    claimed = await self._db(
+                        self.store.claim_many, self.owner, self.clock.now(), self.lease, room
+                    )
+                    for run, lease in claimed:
+                        task = asyncio.create_task(self.execute(run, lease), name=f"run-{run.id}")
+                        tasks.add(task)
+                    if len(claimed) < room:
                         break
-                    run, lease = claimed
-                    tasks.add(asyncio.create_task(self.execute(run, lease), name=f"run-{run.id}"))
                 stopper = asyncio.create_task(stop.wait())
                 done, _ = await asyncio.wait(
                     {*tasks, stopper}, timeout=self.idle_poll, return_when=asyncio.FIRST_COMPLETED
@@ -436,6 +442,12 @@ class Runner:
     ) -> Done | None:
         """Save the step's new state; the outcome when it was done."""
         now = self.clock.now()
+        # Waiting as before, nothing failing: a poll that found nothing new.
+        unchanged = (
+            record.status == StepStatus.WAITING.value
+            and not record.attempts
+            and record.failing_since is None
+        )
         if outcome is None:
             assert error is not None
             record.failing_since = record.failing_since or now
@@ -476,6 +488,11 @@ class Runner:
             )
             return outcome
         if isinstance(outcome, Wait):
+            if unchanged and outcome.reason == record.wait_reason and self._held(outcome, now):
+                # Nothing to keep: the wait is held in memory, and a run taken over after a
+                # crash attempts the step again at once (its stored wait is already over).
+                record.wait_until = outcome.until
+                return None
             await self._save_wait(lease, step, record, outcome, now)
         else:
             record.status, record.finished_at = StepStatus.FAILED.value, now
@@ -495,6 +512,10 @@ class Runner:
                 )
             await self._db(self.store.save_step, lease, record, now, emits)
         return None
+
+    def _held(self, wait: Wait, now: float) -> bool:
+        """Whether the run sleeps through ``wait`` here rather than giving its lease up."""
+        return wait.until - now <= self.hold
 
     async def _save_wait(
         self, lease: Lease, step: Step[Any, Any], record: StepRecord, wait: Wait, now: float

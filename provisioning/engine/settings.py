@@ -14,5 +14,8 @@ class RunnerSettings(BaseSettings):
     )
 
     runner_lease_seconds: float = Field(30.0, alias="RUNNER_LEASE_SECONDS")
-    runner_concurrency: int = Field(20, alias="RUNNER_CONCURRENCY")
+    # Runs in flight per runner that are not asleep in a short wait. Their work is waiting on
+    # Microsoft (round trips of 100-400 ms), so a hundred at once cost little CPU each;
+    # Microsoft's throttling is met with its Retry-After, not with this limit.
+    runner_concurrency: int = Field(100, alias="RUNNER_CONCURRENCY")
     runner_idle_poll_seconds: float = Field(1.0, alias="RUNNER_IDLE_POLL_SECONDS")

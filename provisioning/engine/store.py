@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, exists, or_, update
+from sqlalchemy import Engine, bindparam, exists, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -31,6 +31,28 @@ from storage.notifications import NotificationRecord, RunSubscription
 from storage.runs import ACTIVE, RunRecord, RunStatus, StepRecord, StepStatus
 
 _ACTIVE = [s.value for s in ACTIVE]
+
+# The two writes every step attempt makes, built once: building a statement costs more CPU
+# than running it, and a hundred activations at once make thousands of them.
+_RUNS = RunRecord.metadata.tables[RunRecord.__tablename__]
+_STEPS = StepRecord.metadata.tables[StepRecord.__tablename__]
+_runs, _steps = _RUNS.c, _STEPS.c
+_STEP_FIELDS = [name for name in StepRecord.model_fields if name not in ("run_id", "name")]
+_TOUCH_FENCED = (
+    update(_RUNS)
+    .where(
+        _runs.id == bindparam("fence_run"),
+        _runs.lease_owner == bindparam("fence_owner"),
+        _runs.lease_generation == bindparam("fence_generation"),
+        _runs.status.in_(_ACTIVE),
+    )
+    .values(lease_generation=bindparam("fence_generation"), updated_at=bindparam("fence_now"))
+)
+_SAVE_STEP = (
+    update(_STEPS)
+    .where(_steps.run_id == bindparam("step_run"), _steps.name == bindparam("step_name"))
+    .values({name: bindparam(name) for name in _STEP_FIELDS})
+)
 MILESTONE = "milestone"
 
 
@@ -285,12 +307,19 @@ class RunStore:
     # ----------------------------------------------------------------------------- leases
 
     def claim(self, owner: str, now: float, lease_seconds: float) -> tuple[RunRecord, Lease] | None:
-        """Take the lease of one runnable run (due, and not leased by a live runner).
+        """Take the lease of one runnable run (due, and not leased by a live runner)."""
+        claimed = self.claim_many(owner, now, lease_seconds, 1)
+        return claimed[0] if claimed else None
+
+    def claim_many(
+        self, owner: str, now: float, lease_seconds: float, limit: int
+    ) -> list[tuple[RunRecord, Lease]]:
+        """Take the leases of up to ``limit`` runnable runs in one transaction.
 
         A run whose tenant has another run still leased (one just cancelled, its runner not
         yet stopped) waits: only one run acts on the tenant's integration at a time, and none
         acts on a user while the integration is acted on; runs about different users of a
-        tenant act side by side.
+        tenant act side by side (within one batch too).
         """
         db_now = self._now_sql()
         other = aliased(RunRecord)
@@ -309,8 +338,8 @@ class RunStore:
             col(RunRecord.lease_expires_at).is_(None), col(RunRecord.lease_expires_at) < db_now
         )
         with Session(self.engine) as session:
-            candidates = session.exec(
-                select(RunRecord.id)
+            candidates = session.execute(
+                select(col(RunRecord.id), col(RunRecord.tenant_id), col(RunRecord.subject))
                 .where(
                     col(RunRecord.status).in_(_ACTIVE),
                     or_(col(RunRecord.next_wake_at).is_(None), col(RunRecord.next_wake_at) <= now),
@@ -318,9 +347,16 @@ class RunStore:
                     ~busy_tenant,
                 )
                 .order_by(col(RunRecord.next_wake_at))
-                .limit(16)
+                .limit(limit + 15)
             ).all()
-            for run_id in candidates:
+            taken: list[str] = []
+            acting: dict[str, set[str]] = {}  # tenant -> subjects claimed in this batch
+            for run_id, tenant_id, subject in candidates:
+                if len(taken) == limit:
+                    break
+                subjects = acting.get(tenant_id, set())
+                if subject in subjects or (subjects and ("" in subjects or subject == "")):
+                    continue
                 result = session.execute(
                     update(RunRecord)
                     .where(col(RunRecord.id) == run_id, col(RunRecord.status).in_(_ACTIVE), free)
@@ -332,12 +368,22 @@ class RunStore:
                         updated_at=now,
                     )
                 )
-                session.commit()
                 if result.rowcount == 1:  # type: ignore[attr-defined]
-                    run = session.get(RunRecord, run_id)
-                    assert run is not None
-                    return run, Lease(run.id, owner, run.lease_generation, run.tenant_id)
-        return None
+                    taken.append(run_id)
+                    acting.setdefault(tenant_id, set()).add(subject)
+            session.commit()
+            if not taken:
+                return []
+            runs = session.exec(
+                select(RunRecord).where(
+                    col(RunRecord.id).in_(taken), col(RunRecord.lease_owner) == owner
+                )
+            ).all()
+            order = {run_id: i for i, run_id in enumerate(taken)}
+            return [
+                (run, Lease(run.id, owner, run.lease_generation, run.tenant_id))
+                for run in sorted(runs, key=lambda r: order[r.id])
+            ]
 
     def _fenced(self, lease: Lease) -> Any:
         """The update that fences a write: it matches only while the lease is ours."""
@@ -497,16 +543,25 @@ class RunStore:
     ) -> None:
         """A step's new state, the ledger entries it settled and its events: one fenced write."""
         with Session(self.engine) as session:
-            self._fence(session, lease, updated_at=now)
+            fenced = session.execute(
+                _TOUCH_FENCED,
+                {
+                    "fence_run": lease.run_id,
+                    "fence_owner": lease.owner,
+                    "fence_generation": lease.generation,
+                    "fence_now": now,
+                },
+            )
+            if fenced.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
+                raise LeaseLost(lease.run_id)
             for item in created:
                 self._record(session, lease.tenant_id, item, LedgerStatus.CREATED, now)
             for item in removed:
                 self._record(session, lease.tenant_id, item, LedgerStatus.REMOVED, now)
-            fields = record.model_dump(exclude={"run_id", "name"})
+            fields = {name: getattr(record, name) for name in _STEP_FIELDS}
             session.execute(
-                update(StepRecord)
-                .where(col(StepRecord.run_id) == lease.run_id, col(StepRecord.name) == record.name)
-                .values(**fields)
+                _SAVE_STEP, {"step_run": lease.run_id, "step_name": record.name, **fields}
             )
             for emit in emits:
                 self._emit_for(session, lease.run_id, lease.tenant_id, now, emit)

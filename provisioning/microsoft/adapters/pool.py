@@ -1,11 +1,12 @@
-"""HTTP connection pools to Microsoft, one per tenant and event loop, kept between uses.
+"""HTTP connection pools to Microsoft, one per tenant, service and event loop, kept between uses.
 
 Opening a tenant's ports used to open a client, and so a TLS handshake to Graph and to the
 Teams admin API, for every readiness check and every run slice. A tenant's pool is shared by
 its ports while any are open and lingers ``keepalive`` seconds after the last closes (0: closes
 at once, which tests use, as their event loops end with them). One pool per tenant, not one
 for all: httpcore scans every connection of a pool on each request, which grows quadratic
-with hundreds of connections in one pool."""
+with hundreds of connections in one pool (and a request to Graph need not scan the Teams
+admin API's connections)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,12 @@ class ClientPool:
     def __init__(self, microsoft: MicrosoftSettings, keepalive: float) -> None:
         self._microsoft = microsoft
         self._keepalive = keepalive
-        self._shared: dict[tuple[asyncio.AbstractEventLoop, str], _Shared] = {}
+        self._shared: dict[tuple[asyncio.AbstractEventLoop, str, str], _Shared] = {}
 
     @asynccontextmanager
-    async def client(self, tenant_id: str) -> AsyncIterator[httpx.AsyncClient]:
-        """The tenant's shared client, for the length of the block."""
-        key = (asyncio.get_running_loop(), tenant_id)
+    async def client(self, tenant_id: str, service: str) -> AsyncIterator[httpx.AsyncClient]:
+        """The tenant's shared client to ``service``, for the length of the block."""
+        key = (asyncio.get_running_loop(), tenant_id, service)
         shared = self._shared.get(key)
         if shared is None or shared.client.is_closed:
             shared = _Shared(self._new_client())
@@ -69,7 +70,9 @@ class ClientPool:
                     shared.closing.cancel()
                 await self._close(key, shared)
 
-    async def _close(self, key: tuple[asyncio.AbstractEventLoop, str], shared: _Shared) -> None:
+    async def _close(
+        self, key: tuple[asyncio.AbstractEventLoop, str, str], shared: _Shared
+    ) -> None:
         if shared.users:
             return  # taken again meanwhile
         if self._shared.get(key) is shared:
