@@ -414,7 +414,7 @@ class Dialogue:
         tenant, name = await self._tenant(turn)
         if tenant is None:
             return self._say(turn, Notice(f"{name} is not connected: there is nothing to remove."))
-        objects = await self.integrations.integration_objects(turn.tenant_id)
+        objects = await self.integrations.integration_objects(turn.tenant_id, removal=True)
         view = RemovalWarningView(
             tenant_name=name,
             initial_domain=tenant.initial_domain,

@@ -82,6 +82,12 @@ __all__ = [
     "UserView",
 ]
 
+# Where a removal takes these from, besides deleting them.
+_REMOVED_FROM = {
+    "pstn_usage": "from the tenant's usage list",
+    "routing_policy": "from every user holding it",
+}
+
 
 class Refused(Exception):  # noqa: N818 - a refusal the caller shows the admin
     """The request cannot go ahead; ``reason`` says what the admin can do about it."""
@@ -231,16 +237,17 @@ class Integrations:
         names = tuple(sorted(r.name or r.template_id for r in roles))
         return AdminCheck(not missing_roles({r.template_id for r in roles}), names)
 
-    async def integration_objects(self, tenant_id: str) -> list[str]:
-        """What a removal would delete in the tenant and the provider's zone, in words."""
+    async def integration_objects(self, tenant_id: str, removal: bool = False) -> list[str]:
+        """What the integration created in the tenant and the provider's zone, in words; with
+        ``removal``, worded as what a removal deletes."""
         words = {
             "dns_records": "the DNS record {key} in the provider's zone",
             "domain": "the domain {key}",
             "user": "the gateway user {key}",
             "licence": "its licence ({key})",
             "dial_plan": "the dial plan {key}",
-            "pstn_usage": "the PSTN usage {key} (from the tenant's usage list)",
-            "routing_policy": "the voice routing policy {key} (from every user holding it)",
+            "pstn_usage": "the PSTN usage {key}",
+            "routing_policy": "the voice routing policy {key}",
             "gateway": "the PSTN gateway {key}",
             "voice_route": "the voice route {key}",
         }
@@ -251,6 +258,8 @@ class Integrations:
                 continue
             key = entry.key.split("|")[0] if entry.kind in ("dns_records", "licence") else entry.key
             line = words[entry.kind].format(key=key)
+            if removal and entry.kind in _REMOVED_FROM:
+                line = f"{line} ({_REMOVED_FROM[entry.kind]})"
             if line not in out:
                 out.append(line)
         return out

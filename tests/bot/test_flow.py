@@ -50,12 +50,17 @@ async def test_connect_to_a_provisioned_tenant_and_remove_back_to_a_clean_one(
     await chat.wait_for("domain verified", _having("Microsoft has verified the domain"), 120)
     await chat.wait_for("the end", _having("is connected"), 120)
     progress = await chat.wait_for("the summary", _having("The integration is complete."))
-    assert "Created the PSTN gateway" in text_of(card_of(progress))
+    summary = text_of(card_of(progress))
+    assert "Created the PSTN gateway" in summary
+    assert "Created the voice routing policy" in summary
+    assert "from every user holding it" not in summary  # that is what a removal does
     added = added_objects(counted, object_counts(sb, tenant))
     assert (added["domains"], added["OnlinePSTNGateway"], added["OnlineVoiceRoute"]) == (1, 1, 1)
 
     await chat.say("remove")
     warning = await chat.wait_for("the warning", _having("cannot be undone"))
+    assert "voice routing policy" in text_of(card_of(warning))
+    assert "from every user holding it" in text_of(card_of(warning))
     await chat.press(warning, "Remove everything", confirmation="contoso.onmicrosoft.com")
     assert object_counts(sb, tenant) != counted  # a wrong domain removes nothing
     await chat.press(warning, "Remove everything", confirmation=tenant.domain.upper())
