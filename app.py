@@ -545,7 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser(
         "serve",
         help="serve the bot (Teams messages, sign-in pages) and deliver its notifications",
-        description="Serves /api/messages, /auth/start, /auth/callback and /healthz on "
+        description="Serves /api/messages, /auth/start, /auth/callback, /healthz and /readyz on "
         "BOT_HOST:BOT_PORT, and delivers the engine's notifications. With --with-runner it "
         "executes runs too (one process for a small installation).",
     )

@@ -17,6 +17,7 @@ from bot.change_hints import ChangeHints
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
 from bot.export_page import EXPORT_LINKS, ExportPage
+from bot.health import Readiness, healthz
 from bot.links import LinkSigner
 from bot.notifier import Notifier
 from bot.settings import BotSettings
@@ -107,7 +108,8 @@ def build_bot(
     app.router.add_get("/auth/callback", pages.callback)
     app.router.add_post("/auth/callback", pages.callback)
     app.router.add_get("/export", ExportPage(integrations, export_links).download)
-    app.router.add_get("/healthz", _healthy)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", Readiness(engine).readyz)
     app.router.add_get("/", about_pages.about)
     app.router.add_get("/privacy", about_pages.privacy)
     app.router.add_get("/terms", about_pages.terms)
@@ -132,7 +134,3 @@ def build_bot(
         app.on_startup.append(deliver_in_background)
     app.on_cleanup.append(wind_down)
     return Bot(app, surface, dialogue, conversations)
-
-
-async def _healthy(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})

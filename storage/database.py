@@ -13,6 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, literal_column
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -109,3 +110,20 @@ def schema_is_current(engine: Engine) -> bool:
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     return current == head
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Why this process cannot serve from the database (``None``: it can): the database
+    does not answer, or its schema is not the one this code needs."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except SQLAlchemyError as exc:
+        return f"the database does not answer ({type(exc).__name__})"
+    if current != head:
+        return (
+            f"the database schema is at {current or 'nothing'}, this code needs {head}: "
+            "run `python app.py migrate`"
+        )
+    return None

@@ -144,5 +144,6 @@ async def test_generated_malformed_activities_never_get_a_5xx_nor_stop_the_bot(
     assert 200 in statuses  # some were well-formed enough to be handled
     async with httpx.AsyncClient(timeout=10) as checking:
         assert (await checking.get(f"{under.url}/healthz")).status_code == 200
+        assert (await checking.get(f"{under.url}/readyz")).status_code == 200
     await chat.say("help")
     await chat.wait_for("the answer to help", lambda cards: "What I can do" in str(cards), 120)

@@ -1,0 +1,31 @@
+"""``/healthz`` (the process answers) and ``/readyz`` (it can serve: the database answers and
+its schema is current), for a load balancer or an orchestrator's probes."""
+
+from __future__ import annotations
+
+import asyncio
+
+from aiohttp import web
+from sqlalchemy import Engine
+
+from storage.database import schema_problem
+
+
+async def healthz(request: web.Request) -> web.Response:
+    """Alive: answers at all."""
+    return web.json_response({"status": "ok"})
+
+
+class Readiness:
+    """``/readyz`` for one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def readyz(self, request: web.Request) -> web.Response:
+        """200 when the database answers with the schema this code needs, else 503 and why."""
+        problem = await asyncio.to_thread(schema_problem, self._engine)
+        if problem is None:
+            return web.json_response({"status": "ready"})
+        # Nothing secret here: the URL and the driver's message stay out of the answer.
+        return web.json_response({"status": "not ready", "problem": problem}, status=503)
