@@ -288,6 +288,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         port_base=args.port_base,
         browser_login_http=args.browser_login_http,
         extra_delegations=delegations,
+        keep_state=args.keep_state,
     )
     try:
         import uvloop
@@ -462,6 +463,16 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if problems else code
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from demo.stack import DemoOptions, run
+
+    return run(
+        DemoOptions(
+            Path(args.data_dir), args.port_base, args.dns_propagation_seconds, args.bot_port
+        )
+    )
+
+
 def _sync(args: argparse.Namespace) -> int:
     from storage.database import schema_is_current
 
@@ -518,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--browser-login-http",
         action="store_true",
         help="advertise the plain-http sign-in page (browsers lack the CA)",
+    )
+    sandbox.add_argument(
+        "--keep-state",
+        action="store_true",
+        help="start from the snapshot in --data-dir and keep it (saved on stop, every minute)",
     )
     sandbox.add_argument(
         "--delegate",
@@ -587,6 +603,27 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--full", action="store_true", help="every user, not only changes")
     sync.add_argument("-v", "--verbose", action="store_true")
     sync.set_defaults(func=_sync)
+    demo = sub.add_parser(
+        "demo",
+        help="the embedded default: sandbox, bot, runner and notifier (what `make run` starts)",
+        description="Starts the local Microsoft 365 sandbox with its demo tenant, then the bot "
+        "(with its runner and notifier, SQLite) wired to it, and prints the web chat's URL. "
+        "Ctrl-C stops everything; the state stays in --data-dir until `make reset`.",
+    )
+    demo.add_argument("--data-dir", default=".demo", help="where the demo keeps its state")
+    demo.add_argument(
+        "--port-base", type=int, default=8440, help="first of the sandbox's ports (default 8440)"
+    )
+    demo.add_argument(
+        "--dns-propagation-seconds",
+        type=float,
+        default=20.0,
+        help="how long the provider zone's secondaries lag behind (default 20)",
+    )
+    demo.add_argument(
+        "--bot-port", type=int, default=3978, help="where the bot listens (default 3978)"
+    )
+    demo.set_defaults(func=_demo)
     return parser
 
 

@@ -96,6 +96,15 @@ class ProviderZone:
         """Back to the configured records."""
         self._versions = [ZoneVersion(self.origin, self._initial, float("-inf"))]
 
+    def versions(self) -> list[ZoneVersion]:
+        """The versions kept (what a snapshot saves)."""
+        return list(self._versions)
+
+    def restore(self, versions: list[ZoneVersion]) -> None:
+        """Serve saved versions again (a snapshot restored)."""
+        if versions:
+            self._versions = list(versions)
+
     @property
     def primary(self) -> ZoneVersion:
         """What the primary serves: the newest version."""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from sandbox import persistence
 from sandbox.channel.service import ChannelService
 from sandbox.config import SandboxConfig
 from sandbox.directory.seeding import seed_tenant
@@ -40,6 +41,8 @@ class ServeOptions:
     port_base: int = 0
     browser_login_http: bool = False
     extra_delegations: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # Start from the snapshot in data_dir (if there is one) and keep it up to date.
+    keep_state: bool = False
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -163,6 +166,8 @@ async def serve(options: ServeOptions) -> None:
     )
     sb.endpoints.chat = f"http://{host}:{bound['channel']}/chat"
     reset_sandbox(sb, options)
+    if options.keep_state and persistence.restore(sb):
+        print(f"restored the state saved in {options.data_dir}", file=sys.stderr)
 
     print(
         json.dumps(
@@ -195,9 +200,21 @@ async def serve(options: ServeOptions) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    saving = asyncio.create_task(_save_every(sb, 60.0)) if options.keep_state else None
     try:
         await stop.wait()
     finally:
+        if saving is not None:
+            saving.cancel()
         for runner in runners:
             await runner.cleanup()
+        if options.keep_state:
+            persistence.save(sb)
     print("sandbox stopped", file=sys.stderr)
+
+
+async def _save_every(sb: Sandbox, seconds: float) -> None:
+    """A snapshot now and then: a killed sandbox loses at most this much."""
+    while True:
+        await asyncio.sleep(seconds)
+        persistence.save(sb)

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import selectors
 import ssl
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from demo.sandbox_process import read_endpoints, start_sandbox
 from tests.support.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,29 +80,9 @@ def running_sandbox(
     """Run a sandbox until the block ends; its stderr goes to ``data_dir/stderr.log``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     stderr = (data_dir / "stderr.log").open("w")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "sandbox", "--data-dir", str(data_dir), *args],
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+    proc = start_sandbox(data_dir, list(args), stderr)
     try:
-        assert proc.stdout is not None
-        selector = selectors.DefaultSelector()
-        selector.register(proc.stdout, selectors.EVENT_READ)
-        deadline = time.monotonic() + timeout
-        line = ""
-        while not line:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"the sandbox did not start: {(data_dir / 'stderr.log').read_text()}"
-                )
-            if selector.select(timeout=0.2):
-                line = proc.stdout.readline()
-        raw = json.loads(line)
+        raw = read_endpoints(proc, timeout, data_dir / "stderr.log")
         yield (
             SandboxEndpoints(
                 raw["authority"],
