@@ -10,7 +10,7 @@ MANIFEST_STAMP  := $(MANIFEST_SCHEMA)/node_modules/.installed-stamp
 CARDS_NODE := tests/cards/node
 CARDS_NODE_STAMP := $(CARDS_NODE)/node_modules/.installed-stamp
 
-.PHONY: run test test-live setup system-deps lint types pytest bench clean
+.PHONY: run reset test test-live setup system-deps lint types pytest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,12 +57,16 @@ test: setup lint types pytest
 test-live: setup
 	$(BIN)/pytest -p no:cacheprovider -o addopts="-ra" -s tests/live
 
+# The embedded default: sandbox, bot, runner and notifier; state kept in .demo until `make reset`.
 run: setup
-	$(BIN)/python app.py sandbox --port-base 8440 --browser-login-http
+	$(BIN)/python app.py demo
+
+reset:
+	rm -rf .demo
 
 bench: setup
 	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) .sandbox .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules \
+	rm -rf $(VENV) .sandbox .demo .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules \
 		$(MANIFEST_SCHEMA)/node_modules $(CARDS_NODE)/node_modules
