@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,10 @@ VENDOR = {
     "adaptivecards.css": MODULES / "adaptivecards" / "dist" / "adaptivecards.css",
     "markdown-it.js": MODULES / "markdown-it" / "dist" / "markdown-it.min.js",
 }
+# The page's icons: Fluent UI System Icons (Microsoft's, as in Teams), one SVG file per icon,
+# served by name (``chat_24_regular.svg``) and drawn as CSS masks in the text's colour.
+ICONS = MODULES / "@fluentui" / "svg-icons" / "icons"
+ICON_NAME = re.compile(r"[a-z0-9_]+\.svg")
 USERS_LISTED = 25
 KEEPALIVE_SECONDS = 15.0
 
@@ -62,16 +67,27 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
             raise web.HTTPNotFound()
         return web.FileResponse(path)
 
-    async def vendor(request: web.Request) -> web.StreamResponse:
-        path = VENDOR.get(request.match_info["name"])
-        if path is None:
-            raise web.HTTPNotFound()
+    def package_file(path: Path) -> web.StreamResponse:
         if not path.is_file():
             return web.Response(
                 status=503,
                 text=f"{path.relative_to(CHAT_DIR)} is missing: run `make setup` (npm ci).",
             )
         return web.FileResponse(path)
+
+    async def vendor(request: web.Request) -> web.StreamResponse:
+        path = VENDOR.get(request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        return package_file(path)
+
+    async def icon(request: web.Request) -> web.StreamResponse:
+        name = request.match_info["name"]
+        if not ICON_NAME.fullmatch(name):
+            raise web.HTTPNotFound()
+        if ICONS.is_dir() and not (ICONS / name).is_file():
+            raise web.HTTPNotFound()
+        return package_file(ICONS / name)
 
     async def directory(request: web.Request) -> web.Response:
         tenants = []
@@ -193,6 +209,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
     r.add_get("/chat/", page)
     r.add_get("/chat/static/{name}", static)
     r.add_get("/chat/vendor/{name}", vendor)
+    r.add_get("/chat/vendor/icons/{name}", icon)
     r.add_get("/chat/api/directory", directory)
     r.add_post("/chat/api/conversations", open_conversation)
     conv = "/chat/api/conversations/{conversation}"
