@@ -24,6 +24,8 @@ from provisioning.engine.views import MilestoneView, RunView, StepView, build_vi
 from provisioning.identity.flows import SignInBinding, browser_hash
 from provisioning.identity.scopes import Purpose
 from provisioning.identity.sign_in import SignedIn, SignIn, SignInError, StartedSignIn
+from provisioning.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from provisioning.metrics import Metrics, StateCollector, StateSources
 from provisioning.microsoft.catalog import GLOBAL_ADMINISTRATOR
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
@@ -52,6 +54,7 @@ from storage.tenants import TenantState
 from storage.vault import TokenVault
 
 __all__ = [
+    "METRICS_CONTENT_TYPE",
     "ActivationRefused",
     "Activations",
     "AdminCheck",
@@ -170,6 +173,21 @@ class Integrations:
         self._activations = (
             Activations(settings, users, store, tenants, book, clock) if users else None
         )
+        state = StateSources(
+            runs=store.counts,
+            outbox_pending=outbox.pending,
+            outbox_oldest=outbox.oldest_pending,
+            now=clock.now,
+            users=users.counts_of_all_tenants if users else None,
+        )
+        self._metrics = Metrics(StateCollector(state))
+
+    # ---------------------------------------------------------------------------- metrics
+
+    async def metrics(self) -> bytes:
+        """Prometheus' text exposition of this process and of the database's state (in
+        :data:`METRICS_CONTENT_TYPE`): no tenant, user or secret appears in it."""
+        return await asyncio.to_thread(self._metrics.render)
 
     # ------------------------------------------------------------------------------ users
 

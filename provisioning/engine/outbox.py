@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
+from provisioning import metrics
 from provisioning.engine.clock import Clock
 from storage.database import database_now
 from storage.events import ProgressEvent
@@ -50,6 +51,7 @@ class Notification:
     data: dict[str, Any]
     at: float
     attempts: int
+    created_at: float
 
 
 class DeliveryFailed(Exception):  # noqa: N818 - the deliverer's verdict on one attempt
@@ -178,6 +180,7 @@ class Outbox:
                         data=json.loads(event.data),
                         at=event.at,
                         attempts=row.attempts,
+                        created_at=row.created_at,
                     )
                 )
         return out
@@ -243,6 +246,16 @@ class Outbox:
             ).one()
             return int(count)
 
+    def oldest_pending(self) -> float | None:
+        """When the oldest notification waiting to go out was created (for metrics)."""
+        with Session(self.engine) as session:
+            oldest = session.exec(
+                select(func.min(NotificationRecord.created_at)).where(
+                    col(NotificationRecord.status) == NotificationStatus.PENDING.value
+                )
+            ).one()
+            return None if oldest is None else float(oldest)
+
     def of_run(self, run_id: str) -> list[NotificationRecord]:
         """A run's notifications, oldest first."""
         with Session(self.engine) as session:
@@ -300,7 +313,9 @@ class Notifier:
             _log.exception("delivering notification %s failed", note.id)
             await self._failed(note, f"{type(exc).__name__}: {exc}", None, False)
         else:
-            await asyncio.to_thread(self.outbox.delivered, note, self.clock.now())
+            now = self.clock.now()
+            if await asyncio.to_thread(self.outbox.delivered, note, now):
+                metrics.notification_delivered(note.category, now - note.created_at)
 
     async def _failed(
         self, note: Notification, reason: str, retry_after: float | None, permanent: bool

@@ -15,12 +15,14 @@ import logging
 import os
 import random
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from provisioning import metrics
 from provisioning.engine.clock import Clock
 from provisioning.engine.contract import (
     Done,
@@ -87,6 +89,15 @@ class _Execution:
 def _copy(record: StepRecord) -> StepRecord:
     """A detached copy to change and save, leaving the loop's view as it was until then."""
     return StepRecord(**record.model_dump())
+
+
+def _outcome(outcome: Outcome | None) -> str:
+    """The attempt's outcome as metrics name it: done, wait, failed, or error (transient)."""
+    if outcome is None:
+        return "error"
+    if isinstance(outcome, Done):
+        return "done"
+    return "wait" if isinstance(outcome, Wait) else "failed"
 
 
 def default_owner() -> str:
@@ -390,6 +401,7 @@ class Runner:
         )
         outcome: Outcome | None = None
         error: StepError | None = None
+        clocked = time.perf_counter()
         try:
             async with asyncio.timeout(step.timeout):
                 outcome = await step.run(ctx)
@@ -406,6 +418,8 @@ class Runner:
         except Exception as exc:
             _log.exception("step %s of run %s raised", step.name, execution.run.id)
             error = StepError("the bot", f"{type(exc).__name__}: {exc}", transient=True)
+        seconds = time.perf_counter() - clocked
+        metrics.step_attempt(execution.plan.kind, step.name, _outcome(outcome), seconds)
         self.reached("before_record", step.name)
         await self._record(execution, step, outcome, error)
         self.reached("after_record", step.name)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, exists, or_, update
+from sqlalchemy import Engine, bindparam, exists, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
@@ -200,6 +200,16 @@ class RunStore:
                     )
                 ).all()
             )
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        """How many runs there are of each (kind, status) (for metrics)."""
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(RunRecord.kind, RunRecord.status, func.count()).group_by(
+                    col(RunRecord.kind), col(RunRecord.status)
+                )
+            ).all()
+            return {(str(kind), str(status)): int(n) for kind, status, n in rows}
 
     def steps(self, run_id: str) -> dict[str, StepRecord]:
         """A run's steps by name."""

@@ -9,6 +9,7 @@ import httpx
 import msal
 from msal.exceptions import MsalServiceError
 
+from provisioning import metrics
 from provisioning.identity.settings import IdentitySettings
 from provisioning.microsoft.adapters.http import (
     TRANSIENT_STATUSES,
@@ -38,18 +39,25 @@ class _DiscoveryCache(httpx.BaseTransport):
         """Serve a fresh cached discovery document, or fetch (and keep a successful one)."""
         url = str(request.url)
         if request.method != "GET" or not url.endswith("/.well-known/openid-configuration"):
-            return self._inner.handle_request(request)
+            return self._send(request)
         with self._lock:
             cached = self._documents.get(url)
         if cached is not None and time.monotonic() - cached[0] < _DISCOVERY_TTL:
             return httpx.Response(
                 cached[1].status_code, headers=cached[1].headers, content=cached[1].content
             )
-        response = self._inner.handle_request(request)
+        response = self._send(request)
         if response.status_code == 200:
             response.read()
             with self._lock:
                 self._documents[url] = (time.monotonic(), response)
+        return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        """Every call msal makes to Entra ID (the cached ones aside), counted."""
+        with metrics.microsoft_call("entra") as call:
+            response = self._inner.handle_request(request)
+            call.answered(response.status_code)
         return response
 
     def close(self) -> None:

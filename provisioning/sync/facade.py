@@ -121,6 +121,11 @@ class TenantUsers:
                 views.append(_view(record))
         return views
 
+    def counts_of_all_tenants(self) -> dict[str, int]:
+        """How many users of each status every tenant has together (blocking: for metrics,
+        which are read in a worker thread)."""
+        return self._store.counts(None)
+
     async def page(self, tenant_id: str, status: UserStatus | None, offset: int) -> UserPage:
         """A page of :data:`PAGE_SIZE` users (by UPN), filtered by status."""
         offset = max(0, offset)

@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
+from provisioning import metrics
 from provisioning.engine.clock import Clock
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
 from provisioning.microsoft.ports.user_sync import (
@@ -76,8 +77,11 @@ class UserSync:
         except Exception:
             # The cursors stay as saved: the next sync resumes from them, at once.
             await asyncio.to_thread(self._store.pause, tenant_id, claim.generation)
+            metrics.sync_ended(claim.kind, "failed")
             raise
-        return await asyncio.to_thread(self._store.finish, claim, tenant_id, self._clock.now())
+        summary = await asyncio.to_thread(self._store.finish, claim, tenant_id, self._clock.now())
+        metrics.sync_ended(claim.kind, "finished")
+        return summary
 
     async def _directory(
         self,
@@ -101,6 +105,7 @@ class UserSync:
                 self._clock.now(),
             )
             counted[0] += len(page.items)
+            metrics.sync_page("directory", len(page.items))
             tell()
 
         async def start_over() -> None:
@@ -133,6 +138,7 @@ class UserSync:
                 self._clock.now(),
             )
             counted[1] += len(page.items)
+            metrics.sync_page("voice", len(page.items))
             tell()
 
         def fetch(link: str | None) -> Coroutine[Any, Any, Page[VoiceUser]]:

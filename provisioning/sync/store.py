@@ -380,20 +380,19 @@ class SyncStore:
             self._beat(session, tenant_id, claim.generation, values)
         return summary
 
-    def counts(self, tenant_id: str) -> dict[str, int]:
-        """How many users of each status the tenant has (removed ones aside)."""
+    def counts(self, tenant_id: str | None) -> dict[str, int]:
+        """How many users of each status the tenant has (removed ones aside); of every
+        tenant together when ``tenant_id`` is None (for metrics)."""
         with Session(self._engine) as session:
             return self._counts(session, tenant_id)
 
     @staticmethod
-    def _counts(session: Session, tenant_id: str) -> dict[str, int]:
+    def _counts(session: Session, tenant_id: str | None) -> dict[str, int]:
         t = TenantUserRecord
-        rows = session.execute(
-            select(col(t.status), func.count())
-            .where(col(t.tenant_id) == tenant_id)
-            .where(col(t.removed).is_(False))
-            .group_by(t.status)
-        ).all()
+        query = select(col(t.status), func.count()).where(col(t.removed).is_(False))
+        if tenant_id is not None:
+            query = query.where(col(t.tenant_id) == tenant_id)
+        rows = session.execute(query.group_by(t.status)).all()
         return {str(status): int(n) for status, n in rows}
 
     # ---------------------------------------------------------------------- reads

@@ -17,7 +17,7 @@ from provisioning.engine.contract import (
 )
 from provisioning.engine.plans import PlanBook
 from provisioning.engine.runner import Runner
-from provisioning.integrations import Integrations
+from provisioning.integrations import Integrations, TenantUsers
 from provisioning.microsoft.fakes.dns import FakeDnsWorld
 from provisioning.microsoft.fakes.ports import fake_ports
 from provisioning.microsoft.fakes.world import FakeMicrosoft
@@ -159,7 +159,7 @@ class FakeEngine:
         )
         return ctx, probe
 
-    def integrations(self, **settings: Any) -> Integrations:
+    def integrations(self, users: TenantUsers | None = None, **settings: Any) -> Integrations:
         """The facade over these fakes (both sign-ins stored unless told otherwise)."""
         engine = self.store.engine
         vault = TokenVault(engine, b"k" * 32)
@@ -179,6 +179,7 @@ class FakeEngine:
             FakePortsFactory(self.microsoft, self.dns),
             self.clock,
             self.outbox,
+            users=users,
         )
 
     def removal_params(self) -> RemovalParams:

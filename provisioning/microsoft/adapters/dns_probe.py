@@ -11,6 +11,7 @@ import dns.message
 import dns.rcode
 import dns.rdatatype
 
+from provisioning import metrics
 from provisioning.microsoft.errors import PROVIDER_DNS as SERVICE
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.zone import ServerAnswer
@@ -57,9 +58,11 @@ class DnsProbeAdapter:
         where = f"{host}:{port}"
         query = dns.message.make_query(name, rdtype)
         try:
-            response, _ = await dns.asyncquery.udp_with_fallback(
-                query, host, port=port, timeout=self._timeout
-            )
+            with metrics.microsoft_call("dns") as call:
+                response, _ = await dns.asyncquery.udp_with_fallback(
+                    query, host, port=port, timeout=self._timeout
+                )
+                call.answered(dns.rcode.to_text(response.rcode()))
         except (dns.exception.DNSException, OSError) as exc:
             return ServerAnswer(where, (), silent=f"no answer ({type(exc).__name__})")
         if response.rcode() not in (dns.rcode.NOERROR, dns.rcode.NXDOMAIN):

@@ -10,6 +10,7 @@ import dns.tsig
 import dns.tsigkeyring
 import dns.update
 
+from provisioning import metrics
 from provisioning.microsoft.errors import PROVIDER_DNS as SERVICE
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 
@@ -59,7 +60,9 @@ class DnsZoneAdapter:
     async def _send(self, update: dns.update.UpdateMessage) -> None:
         host, port = self._primary
         try:
-            response = await dns.asyncquery.tcp(update, host, port=port, timeout=self._timeout)
+            with metrics.microsoft_call("dns") as call:
+                response = await dns.asyncquery.tcp(update, host, port=port, timeout=self._timeout)
+                call.answered(dns.rcode.to_text(response.rcode()))
         except (dns.tsig.PeerBadKey, dns.tsig.PeerBadSignature, dns.tsig.PeerBadTime) as exc:
             raise ServiceError(
                 SERVICE, ErrorKind.DENIED, f"The zone refused our TSIG key ({type(exc).__name__})."

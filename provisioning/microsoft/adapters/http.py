@@ -8,9 +8,12 @@ from typing import Any
 
 import httpx
 
-from provisioning.microsoft.errors import ErrorKind, ServiceError
+from provisioning import metrics
+from provisioning.microsoft.errors import GRAPH, TEAMS_ADMIN, ErrorKind, ServiceError
 
 TRANSIENT_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# The services as metrics name them (a few fixed values, never a URL).
+_METRIC_SERVICE = {GRAPH: "graph", TEAMS_ADMIN: "teams_admin"}
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -109,6 +112,7 @@ class JsonApi:
         token: Callable[[], Awaitable[str]],
     ) -> None:
         self.service = service
+        self._metric = _METRIC_SERVICE.get(service, "other")
         self._client = client
         self._base = base_url.rstrip("/")
         self._token = token
@@ -127,9 +131,11 @@ class JsonApi:
         url = path if absolute else self._base + path
         all_headers = {"Authorization": f"Bearer {await self._token()}", **(headers or {})}
         try:
-            response = await self._client.request(
-                method, url, json=json, params=params, headers=all_headers
-            )
+            with metrics.microsoft_call(self._metric) as call:
+                response = await self._client.request(
+                    method, url, json=json, params=params, headers=all_headers
+                )
+                call.answered(response.status_code)
         except httpx.HTTPError as exc:
             raise error_from_transport(self.service, exc) from exc
         if response.status_code >= 400:

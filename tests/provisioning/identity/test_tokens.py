@@ -13,9 +13,11 @@ import pytest
 from provisioning.identity.msal_client import http_client
 from provisioning.identity.scopes import Purpose
 from provisioning.identity.tokens import MsalTokens, RecentTokens
+from provisioning.metrics import Metrics
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from storage.vault import TokenVault
 from tests.support.harness import Harness, SeededTenant
+from tests.support.metrics import Scrape
 from tests.support.product import Product
 
 
@@ -185,3 +187,16 @@ async def test_a_refresh_that_ends_after_the_sign_in_was_removed_does_not_bring_
 
     assert failed.value.kind == ErrorKind.UNAUTHENTICATED
     assert product.runtime.vault.purposes(tenant.id) == []
+
+
+async def test_each_call_to_entra_is_counted_with_its_status(
+    sb: Harness, tokens: MsalTokens
+) -> None:
+    """/metrics: ``direct_routing_microsoft_calls_total{service="entra"}`` by HTTP status."""
+    sb.add_fault(kind="503", service="entra", operation="token", nth=1, retry_after=1)
+    before = Scrape.of(Metrics().render())
+    with pytest.raises(ServiceError):
+        await tokens.access_token(Purpose.GRAPH)
+    after = Scrape.of(Metrics().render())
+    calls = "direct_routing_microsoft_calls_total"
+    assert after.since(before, calls, service="entra", status="503") == 1

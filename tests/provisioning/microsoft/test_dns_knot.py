@@ -7,10 +7,12 @@ import dns.message
 import dns.query
 import pytest
 
+from provisioning.metrics import Metrics
 from provisioning.microsoft.adapters.dns_probe import DnsProbeAdapter
 from provisioning.microsoft.adapters.dns_update import DnsZoneAdapter
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from tests.support.knot import KnotServer
+from tests.support.metrics import Scrape
 
 WRONG = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2Nzg="
 
@@ -106,3 +108,12 @@ async def test_a_server_that_does_not_answer_is_silent_not_an_error(knot: KnotSe
     assert dead.silent is not None
     assert "no answer" in dead.silent
     assert await probe.negative_ttl() == 300  # from the server that answers
+
+
+async def test_each_update_is_counted_with_the_server_s_answer(knot: KnotServer) -> None:
+    """/metrics: ``direct_routing_microsoft_calls_total{service="dns"}`` by rcode."""
+    before = Scrape.of(Metrics().render())
+    await _zone(knot).check_access()
+    after = Scrape.of(Metrics().render())
+    calls = "direct_routing_microsoft_calls_total"
+    assert after.since(before, calls, service="dns", status="NOERROR") == 1
