@@ -363,6 +363,7 @@ def _serve(args: argparse.Namespace) -> int:
         key,
         settings.microsoft.authority_host,
         notifier_owner=runner.owner if runner else f"notifier:{os.getpid()}",
+        sign_in_page=settings.microsoft.sign_in_page,
     )
 
     async def main() -> None:

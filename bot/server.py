@@ -47,6 +47,7 @@ def build_bot(
     authority: str,
     notifier_owner: str,
     deliver_notifications: bool = True,
+    sign_in_page: str | None = None,
 ) -> Bot:
     """Everything the bot serves, wired."""
     conversations = ConversationStore(engine)
@@ -102,7 +103,7 @@ def build_bot(
             # The admin's next press is on the wizard: have their roles at hand by then.
             await dialogue.admin(turn)
 
-    pages = SignInPages(integrations, links, authority, after_sign_in)
+    pages = SignInPages(integrations, links, authority, after_sign_in, sign_in_page)
     app = web.Application()
     app.router.add_post("/api/messages", surface.messages)
     app.router.add_get("/auth/start", pages.start)

@@ -41,10 +41,13 @@ class SignInPages:
         links: LinkSigner,
         authority: str,
         after: AfterSignIn,
+        sign_in_page: str | None = None,
     ) -> None:
         self._integrations = integrations
         self._links = links
-        self._authority = authority.rstrip("/") + "/"
+        self._allowed = tuple(
+            place.rstrip("/") + "/" for place in (authority, sign_in_page) if place
+        )
         self._after = after
 
     async def start(self, request: web.Request) -> web.Response:
@@ -61,7 +64,7 @@ class SignInPages:
         )
         browser = request.cookies.get(COOKIE) or secrets.token_urlsafe(32)
         started = await self._integrations.begin_sign_in(binding, browser=browser)
-        if not started.auth_uri.startswith(self._authority):
+        if not started.auth_uri.startswith(self._allowed):
             # Only ever to the configured authority: never an open redirect.
             _log.error("refused to redirect a sign-in outside the configured authority")
             return page("Sign-in is misconfigured", "Tell the provider.", 500)

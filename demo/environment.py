@@ -62,6 +62,7 @@ def product_environment(
         "MicrosoftAppPassword": app.secret,
         "OAUTH_REDIRECT_URI": f"{bot_url(bot_port)}/auth/callback",
         "ENTRA_AUTHORITY": endpoints["authority"],
+        "ENTRA_SIGN_IN_PAGE": endpoints["login_page"],
         "GRAPH_BASE_URL": endpoints["graph"],
         "TEAMS_ADMIN_BASE_URL": endpoints["teams_admin"],
         "CA_BUNDLE": endpoints["ca_file"],

@@ -111,6 +111,10 @@ def run(options: DemoOptions) -> int:
     bot: subprocess.Popen[bytes] | None = None
     try:
         endpoints = read_endpoints(sandbox, 60.0, data_dir / "sandbox.log")
+        # For tools and tests beside the demo (it holds the zone's update key: private).
+        kept = data_dir / "sandbox-endpoints.json"
+        kept.write_text(json.dumps(endpoints))
+        kept.chmod(0o600)
         control = httpx.Client(base_url=endpoints["control"], timeout=30)
         control.post("/apps", json=app.registration(url)).raise_for_status()
         control.patch(

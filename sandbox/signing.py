@@ -27,21 +27,23 @@ def _int_b64url(value: int) -> str:
 class SigningKey:
     """One RSA key with a self-signed certificate, as Entra publishes its keys (kid, x5t, x5c)."""
 
-    def __init__(self, key: rsa.RSAPrivateKey) -> None:
+    def __init__(self, key: rsa.RSAPrivateKey, cert: x509.Certificate | None = None) -> None:
         self._key = key
         self._public = key.public_key()
-        now = dt.datetime.now(dt.UTC)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "accounts.sandbox.local")])
-        cert = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(self._public)
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=365 * 5))
-            .sign(key, hashes.SHA256())
-        )
+        if cert is None:
+            now = dt.datetime.now(dt.UTC)
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "accounts.sandbox.local")])
+            cert = (
+                x509.CertificateBuilder()
+                .subject_name(name)
+                .issuer_name(name)
+                .public_key(self._public)
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=365 * 5))
+                .sign(key, hashes.SHA256())
+            )
+        self.certificate = cert
         der = cert.public_bytes(serialization.Encoding.DER)
         self.x5t = b64url(hashlib.sha1(der).digest())  # noqa: S324 - x5t is defined as SHA-1
         self.kid = self.x5t
@@ -49,11 +51,17 @@ class SigningKey:
 
     @classmethod
     def load_or_create(cls, path: Path) -> SigningKey:
-        """Reuse the key kept in ``path`` so tokens stay valid across restarts."""
+        """Reuse the key kept in ``path`` and its certificate (whose thumbprint is the ``kid``
+        tokens name) so tokens stay valid across restarts."""
+        cert_path = path.with_suffix(".crt")
         if path.exists():
             loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
             if isinstance(loaded, rsa.RSAPrivateKey):
-                return cls(loaded)
+                if cert_path.exists():
+                    return cls(loaded, x509.load_pem_x509_certificate(cert_path.read_bytes()))
+                kept = cls(loaded)
+                cert_path.write_bytes(kept.certificate.public_bytes(serialization.Encoding.PEM))
+                return kept
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(
@@ -64,7 +72,9 @@ class SigningKey:
             )
         )
         path.chmod(0o600)
-        return cls(key)
+        created = cls(key)
+        cert_path.write_bytes(created.certificate.public_bytes(serialization.Encoding.PEM))
+        return created
 
     def jwk(
         self, issuer: str | None = None, endorsements: list[str] | None = None

@@ -24,6 +24,9 @@ class MicrosoftSettings(BaseSettings):
     )
 
     authority_host: str = Field("https://login.microsoftonline.com", alias="ENTRA_AUTHORITY")
+    # Where browsers sign in when Entra's discovery names another origin than the authority
+    # (the sandbox's plain-http sign-in page, for browsers that do not trust its CA).
+    sign_in_page: str | None = Field(None, alias="ENTRA_SIGN_IN_PAGE")
     graph_base_url: str = Field("https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
     teams_admin_base_url: str = Field(
         "https://api.interfaces.records.teams.microsoft.com", alias="TEAMS_ADMIN_BASE_URL"
