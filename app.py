@@ -253,13 +253,10 @@ def build_runtime(settings: Settings | None = None, clock: Clock | None = None) 
 
 
 def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs request lines at INFO: URLs only, never headers or bodies.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    """JSON lines (or text on a terminal; LOG_FORMAT), each naming its run and tenant."""
+    from provisioning.log_format import LoggingSettings, configure
+
+    configure(LoggingSettings().json_lines(), verbose)
 
 
 def _settings_or_exit() -> Settings:

@@ -46,6 +46,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import BotSettings
 from bot.turns import Answer, Person, Turn
+from provisioning.integrations import about
 
 _log = logging.getLogger(__name__)
 # msrest builds every client's retry policy by testing 999 status codes against a 500-item
@@ -457,8 +458,9 @@ class TeamsSurface:
                 _log.exception("handling a %s turn failed", turn.kind)
 
     async def answer(self, turn: Turn) -> Answer:
-        """What the logic says to ``turn``."""
-        return await self._on_turn(turn)
+        """What the logic says to ``turn`` (its log lines name the tenant and conversation)."""
+        with about(tenant_id=turn.tenant_id, conversation=turn.conversation_key):
+            return await self._on_turn(turn)
 
     def spawn(self, coroutine: Awaitable[None]) -> None:
         """Run in the background (kept referenced until done)."""

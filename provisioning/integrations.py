@@ -24,6 +24,7 @@ from provisioning.engine.views import MilestoneView, RunView, StepView, build_vi
 from provisioning.identity.flows import SignInBinding, browser_hash
 from provisioning.identity.scopes import Purpose
 from provisioning.identity.sign_in import SignedIn, SignIn, SignInError, StartedSignIn
+from provisioning.log_context import about
 from provisioning.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from provisioning.metrics import Metrics, StateCollector, StateSources
 from provisioning.microsoft.catalog import GLOBAL_ADMINISTRATOR
@@ -83,6 +84,7 @@ __all__ = [
     "UserPage",
     "UserStatus",
     "UserView",
+    "about",
 ]
 
 # Where a removal takes these from, besides deleting them.

@@ -39,6 +39,7 @@ from provisioning.engine.errors import LeaseLost, StepError
 from provisioning.engine.plans import RUN_END, Plan, PlanBook
 from provisioning.engine.retry import backoff, exhausted
 from provisioning.engine.store import Emit, Lease, RunStore
+from provisioning.log_context import about
 from storage.ledger import LedgerStatus
 from storage.runs import RunRecord, RunStatus, StepRecord, StepStatus
 
@@ -195,6 +196,10 @@ class Runner:
 
     async def execute(self, run: RunRecord, lease: Lease) -> None:
         """Work on one claimed run until it ends, waits long, or the lease is lost."""
+        with about(run_id=run.id, tenant_id=run.tenant_id):
+            await self._execute_claimed(run, lease)
+
+    async def _execute_claimed(self, run: RunRecord, lease: Lease) -> None:
         work = asyncio.create_task(self._execute(run, lease))
         heartbeat = asyncio.create_task(self._heartbeat(lease))
         try:

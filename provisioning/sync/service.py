@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from provisioning import metrics
 from provisioning.engine.clock import Clock
+from provisioning.log_context import about
 from provisioning.microsoft.ports.tenant import TenantPortsFactory
 from provisioning.microsoft.ports.user_sync import (
     DeltaExpiredError,
@@ -54,6 +55,12 @@ class UserSync:
         return await self._sync(tenant_id, "delta", progress)
 
     async def _sync(self, tenant_id: str, kind: str, progress: Progress | None) -> SyncSummary:
+        with about(tenant_id=tenant_id):
+            return await self._sync_claimed(tenant_id, kind, progress)
+
+    async def _sync_claimed(
+        self, tenant_id: str, kind: str, progress: Progress | None
+    ) -> SyncSummary:
         claim = await asyncio.to_thread(self._store.claim, tenant_id, kind)
         if claim.kind == "delta" and not claim.delta_link and not claim.directory_cursor:
             # Nothing to go on from: the first sync of a tenant is a full one.
