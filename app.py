@@ -259,9 +259,70 @@ def _logging(verbose: bool) -> None:
     configure(LoggingSettings().json_lines(), verbose)
 
 
-def _settings_or_exit() -> Settings:
-    settings = Settings.load()
-    problems = settings.problems()
+def unreadable_settings(models: Sequence[Any]) -> list[str]:
+    """Every setting that does not parse, across ``models`` (names only: a value may be a
+    secret)."""
+    from pydantic import ValidationError
+
+    found = []
+    for model in models:
+        try:
+            model()
+        except ValidationError as exc:
+            for error in exc.errors():
+                name = ".".join(str(part) for part in error["loc"]) or model.__name__
+                found.append(f"{name}: {error['msg']}.")
+    return found
+
+
+def bot_problems(settings: Settings, bot: Any) -> list[str]:
+    """What keeps the bot's own settings from working together with the rest."""
+    found = []
+    public = bot.public_url.rstrip("/")
+    if settings.identity.oauth_redirect_uri != f"{public}/auth/callback":
+        found.append(
+            f"OAUTH_REDIRECT_URI is {settings.identity.oauth_redirect_uri!r}, but the bot serves "
+            f"its sign-in callback at {public}/auth/callback (BOT_PUBLIC_URL): make them agree, "
+            "and register that address in the app registration."
+        )
+    if bot.app_type.lower() not in ("multitenant", "singletenant", "userassignedmsi"):
+        found.append(
+            f"MicrosoftAppType is {bot.app_type!r}: MultiTenant, SingleTenant or UserAssignedMSI."
+        )
+    elif bot.app_type.lower() != "multitenant" and not bot.app_tenant_id:
+        found.append(f"MicrosoftAppType {bot.app_type} needs MicrosoftAppTenantId.")
+    if not settings.against_sandbox and urlsplit(public).scheme != "https":
+        found.append(f"BOT_PUBLIC_URL is {public}: Teams and Entra ID reach a bot over https only.")
+    return found
+
+
+def _settings_or_exit(*extra: Any) -> Settings:
+    """The settings, or every problem with them at once and exit code 2. ``extra``: further
+    settings models the command needs (the bot's), checked together with the rest."""
+    from provisioning.engine.settings import RunnerSettings
+    from provisioning.identity.settings import IdentitySettings
+    from provisioning.log_format import LoggingSettings
+    from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
+    from provisioning.settings import ProvisioningSettings
+    from storage.settings import StorageSettings
+
+    models = [
+        StorageSettings,
+        MicrosoftSettings,
+        ProviderDnsSettings,
+        IdentitySettings,
+        ProvisioningSettings,
+        RunnerSettings,
+        LoggingSettings,
+        *extra,
+    ]
+    problems = unreadable_settings(models)
+    if not problems:
+        settings = Settings.load()
+        problems = settings.problems()
+        for model in extra:
+            if model.__name__ == "BotSettings":
+                problems += bot_problems(settings, model())
     if problems:
         print("The configuration is not usable:", file=sys.stderr)
         for problem in problems:
@@ -317,15 +378,33 @@ def _runner(args: argparse.Namespace) -> int:
         print("The database schema is not current: run `python app.py migrate`.", file=sys.stderr)
         return 2
     runner = runtime.runner(**({"owner": args.owner} if args.owner else {}))
+    port = getattr(args, "port", 0)
 
     async def main() -> None:
+        from aiohttp import web
+
+        from bot.health import add_probes
+
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="db"))
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        logging.getLogger("runner").info("runner %s started", runner.owner)
+        probes: web.AppRunner | None = None
+        if port:
+            # /healthz, /readyz and /metrics (its steps and Microsoft calls) for a worker too.
+            app = web.Application()
+            add_probes(app, runtime.engine, runtime.integrations)
+            probes = web.AppRunner(app, access_log=None)
+            await probes.setup()
+            await web.TCPSite(probes, "0.0.0.0", port).start()  # noqa: S104 - probes only
+        logging.getLogger("runner").info(
+            "runner %s started%s", runner.owner, f"; probes on port {port}" if port else ""
+        )
         await asyncio.gather(runner.run_forever(stop), runtime.sync_schedule.run_forever(stop))
         await runtime.ports.aclose()
+        if probes is not None:
+            await probes.cleanup()
         logging.getLogger("runner").info("runner %s stopped; its leases are released", runner.owner)
 
     asyncio.run(main())
@@ -341,7 +420,7 @@ def _serve(args: argparse.Namespace) -> int:
     from storage.keys import load_key
 
     _logging(args.verbose)
-    settings = _settings_or_exit()
+    settings = _settings_or_exit(BotSettings)
     runtime = build_runtime(settings)
     if not schema_is_current(runtime.engine):
         print("The database schema is not current: run `python app.py migrate`.", file=sys.stderr)
@@ -555,6 +634,22 @@ def build_parser() -> argparse.ArgumentParser:
     runner.add_argument("--owner", help="this runner's name in leases (default: host:pid)")
     runner.add_argument("--verbose", action="store_true", help="debug logging")
     runner.set_defaults(func=_runner)
+
+    worker = sub.add_parser(
+        "worker",
+        help="an extra runner beside `serve`: provisioning, removal, activation and scheduled "
+        "syncs, with probes",
+        description="Claims runs from the database by lease and executes them, and runs the "
+        "scheduled user syncs; any number of workers (and `serve --with-runner`) share one "
+        "PostgreSQL database. With --port it serves /healthz, /readyz and /metrics. SIGTERM "
+        "finishes what is in flight and lets go of every lease held.",
+    )
+    worker.add_argument("--owner", help="this worker's name in leases (default: host:pid)")
+    worker.add_argument(
+        "--port", type=int, default=0, help="serve /healthz, /readyz and /metrics here"
+    )
+    worker.add_argument("--verbose", action="store_true", help="debug logging")
+    worker.set_defaults(func=_runner)
 
     serve = sub.add_parser(
         "serve",

@@ -8,7 +8,16 @@ import asyncio
 from aiohttp import web
 from sqlalchemy import Engine
 
+from bot.metrics_page import MetricsPage
+from provisioning.integrations import Integrations
 from storage.database import schema_problem
+
+
+def add_probes(app: web.Application, engine: Engine, integrations: Integrations) -> None:
+    """``/healthz``, ``/readyz`` and ``/metrics`` on ``app``."""
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", Readiness(engine).readyz)
+    app.router.add_get("/metrics", MetricsPage(integrations).metrics)
 
 
 async def healthz(request: web.Request) -> web.Response:

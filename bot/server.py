@@ -17,9 +17,8 @@ from bot.change_hints import ChangeHints
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
 from bot.export_page import EXPORT_LINKS, ExportPage
-from bot.health import Readiness, healthz
+from bot.health import add_probes
 from bot.links import LinkSigner
-from bot.metrics_page import MetricsPage
 from bot.notifier import Notifier
 from bot.settings import BotSettings
 from bot.sign_in_pages import SignInPages
@@ -110,9 +109,7 @@ def build_bot(
     app.router.add_get("/auth/callback", pages.callback)
     app.router.add_post("/auth/callback", pages.callback)
     app.router.add_get("/export", ExportPage(integrations, export_links).download)
-    app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", Readiness(engine).readyz)
-    app.router.add_get("/metrics", MetricsPage(integrations).metrics)
+    add_probes(app, engine, integrations)
     app.router.add_get("/", about_pages.about)
     app.router.add_get("/privacy", about_pages.privacy)
     app.router.add_get("/terms", about_pages.terms)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 import app
+from tests.support.bot import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = {
@@ -128,3 +133,84 @@ def test_manifest_refuses_an_app_id_teams_would_refuse(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "app_id 'bot' is not a GUID" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def _serve_env(tmp_path: Path, **changes: str) -> dict[str, str]:
+    return {
+        **REAL,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}",
+        "TOKEN_VAULT_KEY_FILE": str(tmp_path / "vault.key"),
+        "BOT_PUBLIC_URL": "https://bot.provider.example",
+        "OAUTH_REDIRECT_URI": "https://bot.provider.example/auth/callback",
+        **changes,
+    }
+
+
+def test_serve_names_every_setting_it_cannot_read_at_once(tmp_path: Path) -> None:
+    """Two unreadable values, two lines; the command stops before touching anything."""
+    result = _app(
+        tmp_path,
+        "serve",
+        **_serve_env(tmp_path, BOT_PORT="eighty", RUNNER_CONCURRENCY="many"),
+    )
+    assert result.returncode == 2
+    assert "BOT_PORT" in result.stderr
+    assert "RUNNER_CONCURRENCY" in result.stderr
+    assert not (tmp_path / "db.sqlite").exists()
+
+
+def test_serve_names_every_inconsistency_at_once(tmp_path: Path) -> None:
+    """A sign-in callback the bot does not serve, plain http towards Microsoft and a
+    SingleTenant app without its tenant: all three in one answer, and no secret in it."""
+    result = _app(
+        tmp_path,
+        "serve",
+        **_serve_env(
+            tmp_path,
+            BOT_PUBLIC_URL="http://bot.provider.example",
+            OAUTH_REDIRECT_URI="https://elsewhere.example/callback",
+            MicrosoftAppType="SingleTenant",
+        ),
+    )
+    assert result.returncode == 2
+    assert "OAUTH_REDIRECT_URI" in result.stderr
+    assert "over https only" in result.stderr
+    assert "MicrosoftAppTenantId" in result.stderr
+    assert REAL["TSIG_SECRET"] not in result.stderr
+
+
+def test_a_worker_serves_its_probes_and_lets_go_on_sigterm(tmp_path: Path) -> None:
+    """``worker --port``: ready on a migrated database, metrics of its own, JSON log lines,
+    and a clean stop on SIGTERM."""
+    env = {
+        **os.environ,
+        **_serve_env(tmp_path, ENTRA_AUTHORITY="https://127.0.0.1:1", LOG_FORMAT="json"),
+    }
+    command = [sys.executable, str(ROOT / "app.py")]
+    subprocess.run([*command, "migrate"], env=env, check=True, capture_output=True, timeout=60)
+    port = free_port()
+    worker = subprocess.Popen(
+        [*command, "worker", "--port", str(port), "--owner", "worker-1"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert worker.poll() is None, worker.stderr.read() if worker.stderr else ""
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "the worker never answered"
+                time.sleep(0.1)
+        assert ready.status_code == 200
+        metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        assert "direct_routing_runs" in metrics
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _, err = worker.communicate(timeout=30)
+    assert worker.returncode == 0
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
+    assert any("worker-1 stopped" in line["message"] for line in lines)
