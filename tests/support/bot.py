@@ -111,8 +111,15 @@ def register_bot(sb: Harness, app_id: str, url: str) -> None:
     assert response.status_code == 201, response.text
 
 
+@dataclass
+class ServedBot(BotEndpoint):
+    """A bot served by ``python app.py serve`` in a process of its own."""
+
+    proc: subprocess.Popen[bytes]
+
+
 @contextmanager
-def served_bot(sb: Harness, tmp: Path, **env: str) -> Iterator[BotEndpoint]:
+def served_bot(sb: Harness, tmp: Path, **env: str) -> Iterator[ServedBot]:
     """``python app.py serve --with-runner`` in a process of its own, with a SQLite database
     in ``tmp`` (its log in ``tmp/serve.log``), registered with the channel."""
     url = f"http://127.0.0.1:{free_port()}"
@@ -141,7 +148,7 @@ def served_bot(sb: Harness, tmp: Path, **env: str) -> Iterator[BotEndpoint]:
                 assert time.monotonic() < deadline, "the bot did not start"
                 time.sleep(0.1)
             register_bot(sb, app_id, url)
-            yield BotEndpoint(sb, app_id, url, secret)
+            yield ServedBot(sb, app_id, url, secret, proc)
         finally:
             stop(proc)
             sb.control.delete(f"/bots/{app_id}")
