@@ -144,8 +144,8 @@ def run(options: DemoOptions) -> int:
         print(
             "\nReady. Open this in your browser:\n\n"
             f"    {chat_url(endpoints, tenants[0], app)}\n\n"
-            f"Press “Open conversation”, then type `connect`. Sign in as {_admin_of(tenants[0])}\n"
-            "(any password). Logs: "
+            f"Press “Open chat”, then type `connect`. Sign in as {_admin_of(tenants[0])} (the\n"
+            "sandbox asks for no password). Logs: "
             f"{data_dir / 'bot.log'} and {data_dir / 'sandbox.log'}. Ctrl-C stops everything.\n",
             flush=True,
         )
