@@ -45,6 +45,12 @@ def test_facts_show_as_label_and_value_lines() -> None:
     assert paragraphs(card) == ["Run", "Started.", "Run: r-1", "By: a@x.com"]
 
 
+def test_a_fact_without_a_label_is_a_bulleted_line_not_a_colon() -> None:
+    """What a removal did, line by line: no ``: Domain removed``."""
+    card = notice(Notice("Disconnected", facts=(("", "Domain removed"), ("", "Dial plan removed"))))
+    assert paragraphs(card) == ["Disconnected", "• Domain removed", "• Dial plan removed"]
+
+
 def test_buttons_and_links_go_to_the_action_bar() -> None:
     """Buttons become Execute actions and links OpenUrl actions, in order."""
     buttons = (Button("Connect", "connect"), Link("Docs", "https://x/docs"))
