@@ -85,6 +85,26 @@ class Settings:
             runner=read(RunnerSettings),
         )
 
+    def _name_server_problems(self) -> list[str]:
+        """DNS updates and probes go to addresses (dnspython sends to no host name)."""
+        from provisioning.microsoft.settings import host_port
+
+        named = [("PROVIDER_DNS_PRIMARY", self.dns.provider_dns_primary)] + [
+            ("PROVIDER_DNS_SERVERS", s.strip())
+            for s in self.dns.provider_dns_servers.split(",")
+            if s.strip()
+        ]
+        found = []
+        for setting, text in named:
+            try:
+                ipaddress.ip_address(host_port(text)[0])
+            except ValueError:
+                found.append(
+                    f"{setting} holds {text!r}: name servers are given as IP addresses, with "
+                    "an optional port (203.0.113.53:53, [2001:db8::53]:53)."
+                )
+        return found
+
     @property
     def against_sandbox(self) -> bool:
         """Whether Microsoft is the local sandbox (its endpoints on loopback)."""
@@ -105,6 +125,7 @@ class Settings:
             found.append("TSIG_KEY_NAME and TSIG_SECRET must name the key of the provider zone.")
         if self.provisioning.default_region not in self.provisioning.regions:
             found.append(f"DEFAULT_REGION {self.provisioning.default_region!r} is not in REGIONS.")
+        found += self._name_server_problems()
         if self.against_sandbox:
             return found
         for region, addresses in self.provisioning.regions.items():

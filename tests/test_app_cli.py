@@ -22,7 +22,7 @@ REAL = {
     "MicrosoftAppPassword": "secret",
     "TSIG_KEY_NAME": "bot-update.",
     "TSIG_SECRET": "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2Nzg=",
-    "PROVIDER_DNS_PRIMARY": "ns1.provider.example:53",
+    "PROVIDER_DNS_PRIMARY": "81.2.69.53:53",
     "REGIONS": '{"gbr-lon-tgw": ["81.2.69.160"]}',
 }
 
@@ -214,3 +214,13 @@ def test_a_worker_serves_its_probes_and_lets_go_on_sigterm(tmp_path: Path) -> No
     assert worker.returncode == 0
     lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     assert any("worker-1 stopped" in line["message"] for line in lines)
+
+
+def test_a_name_server_given_by_name_is_refused_with_what_to_write() -> None:
+    """dnspython sends updates to addresses: a host name is named as the problem, not a crash."""
+    settings = app.Settings.load(
+        {**REAL, "PROVIDER_DNS_PRIMARY": "ns1.provider.example:53", "PROVIDER_DNS_SERVERS": "x:y"}
+    )
+    problems = settings.problems()
+    assert any("PROVIDER_DNS_PRIMARY" in p and "IP addresses" in p for p in problems)
+    assert any("PROVIDER_DNS_SERVERS" in p for p in problems)
