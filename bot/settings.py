@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BOT_FRAMEWORK = "https://api.botframework.com"
@@ -50,6 +50,15 @@ class BotSettings(BaseSettings):
     privacy_url: str = Field("", alias="APP_PRIVACY_URL")
     terms_of_use_url: str = Field("", alias="APP_TERMS_URL")
     app_version: str = Field("1.0.0", alias="APP_VERSION")
+
+    @model_validator(mode="after")
+    def _single_tenant_tokens(self) -> BotSettings:
+        """A SingleTenant bot gets its outbound tokens from its own tenant, as the Bot
+        Framework's SDKs do (an explicit ToChannelFromBotLoginUrl still wins)."""
+        single = self.app_type.lower() == "singletenant"
+        if single and self.app_tenant_id and "to_channel_login_url" not in self.model_fields_set:
+            self.to_channel_login_url = f"https://login.microsoftonline.com/{self.app_tenant_id}"
+        return self
 
     def page_url(self, configured: str, path: str) -> str:
         """A configured page, or the bot's own page at ``path``."""
