@@ -600,6 +600,37 @@ def _sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tenants(args: argparse.Namespace) -> int:
+    from provisioning.integrations import customer_report, customers_table
+    from storage.database import schema_is_current
+
+    runtime = build_runtime(Settings.load())
+    try:
+        if not schema_is_current(runtime.engine):
+            print("The database schema is not current: run `python app.py migrate`.")
+            return 2
+        api = runtime.integrations
+        if args.tenant is None:
+            lines = customers_table(asyncio.run(api.customers(args.state, 0, None)).customers)
+        else:
+            found = asyncio.run(api.find_customers(args.tenant))
+            if len(found) != 1:
+                which = "; ".join(f"{c.name} ({c.tenant_id})" for c in found[:10])
+                print(
+                    f"{len(found)} customer tenants match {args.tenant!r}: {which}"
+                    if found
+                    else f"No customer tenant matches {args.tenant!r}.",
+                    file=sys.stderr,
+                )
+                return 1
+            details = asyncio.run(api.customer(found[0].tenant_id, 0, args.audit))
+            lines = customer_report(details) if details else []
+    finally:
+        runtime.close()
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``app.py`` argument parser."""
     parser = argparse.ArgumentParser(prog="app.py", description=__doc__)
@@ -717,6 +748,21 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--full", action="store_true", help="every user, not only changes")
     sync.add_argument("-v", "--verbose", action="store_true")
     sync.set_defaults(func=_sync)
+    tenants = sub.add_parser(
+        "tenants",
+        help="the provider's customer tenants: state, last run, what waits or failed",
+        description="Lists every customer tenant of the database (the provider's own, "
+        "PROVIDER_TENANT_ID, left out) with its state, its last run and what it waits for or "
+        "why it failed, as the operators' customers card does. With --tenant: that customer's "
+        "status and its audit history, newest first.",
+    )
+    tenants.add_argument("--tenant", help="one customer: its tenant id, a domain or its name")
+    states = ["connected", "integrating", "waiting", "failed", "removing", "disconnected", "new"]
+    tenants.add_argument("--state", choices=states, help="only the customers in this state")
+    tenants.add_argument(
+        "--audit", type=int, default=50, help="how many audit events --tenant shows (default 50)"
+    )
+    tenants.set_defaults(func=_tenants)
     demo = sub.add_parser(
         "demo",
         help="the embedded default: sandbox, bot, runner and notifier (what `make run` starts)",

@@ -48,6 +48,20 @@ COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
         ("ranges", "range"),
     ),
 }
+# The provider's own commands: they exist only in a conversation of the provider's tenant,
+# for its admins. Anywhere else they are not parsed, suggested or listed.
+OPERATOR_COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
+    "customers": (
+        "Every customer tenant and where it stands: customers failed, waiting, connected…",
+        True,
+        ("tenants", "clients"),
+    ),
+    "customer": (
+        "One customer's status and audit history: customer <name, domain or tenant id>",
+        True,
+        ("tenant", "client"),
+    ),
+}
 _WORDS = re.compile(r"[a-z?]+")
 _TOKENS = re.compile(r"\S+")
 
@@ -61,34 +75,51 @@ class Parsed:
     suggestions: tuple[str, ...] = ()
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, operator: bool = False) -> Parsed:
     """The first word of ``text`` that is a command (or another word for one); ``rest`` is
-    what follows it as typed (an address or a number keeps its case and punctuation)."""
-    aliases = {alias: name for name, (_, _, others) in COMMANDS.items() for alias in others}
+    what follows it as typed (an address or a number keeps its case and punctuation).
+
+    With ``operator`` (the provider's own tenant) the operator commands are words too, and one
+    of them wins over another word for a tenant's command before it ("list customers")."""
+    commands = {**COMMANDS, **OPERATOR_COMMANDS} if operator else COMMANDS
+    aliases = {alias: name for name, (_, _, others) in commands.items() for alias in others}
     words: list[str] = []
     for token in _TOKENS.finditer(text):
         word = "".join(_WORDS.findall(token.group().lower()))
         if not word:
             continue
-        name = word if word in COMMANDS else aliases.get(word)
+        name = word if word in commands else aliases.get(word)
         # A command is a word of its own, not the letters of an address ("help@contoso.com").
         if name is not None and _WORDS.fullmatch(token.group().lower().rstrip(".,!:;")):
+            if operator and name != word and name not in OPERATOR_COMMANDS:
+                later = parse(text[token.end() :], operator)
+                if later.name in OPERATOR_COMMANDS:
+                    return later
             return Parsed(name, text[token.end() :].strip())
         words.append(word)
-    vocabulary = [*COMMANDS, *aliases]
+    vocabulary = [*commands, *aliases]
     close: list[str] = []
     for word in words:
         for match in difflib.get_close_matches(word, vocabulary, n=3, cutoff=0.6):
-            name = match if match in COMMANDS else aliases[match]
+            name = match if match in commands else aliases[match]
             if name not in close:
                 close.append(name)
     return Parsed(None, text.strip(), tuple(close[:3]))
 
 
-def describe(admin: bool) -> list[tuple[str, str]]:
-    """The commands a caller may run, with what each does (``help``)."""
+def needs_admin(name: str) -> bool:
+    """Whether the command ``name`` takes an admin (it changes something, or it is one of the
+    provider's own)."""
+    spec = COMMANDS.get(name) or OPERATOR_COMMANDS.get(name)
+    return spec is not None and spec[1]
+
+
+def describe(admin: bool, operator: bool = False) -> list[tuple[str, str]]:
+    """The commands a caller may run, with what each does (``help``); the operator commands
+    only for an admin of the provider's own tenant (``operator``)."""
+    listed = {**COMMANDS, **OPERATOR_COMMANDS} if operator and admin else COMMANDS
     return [
         (name, description)
-        for name, (description, changes, _) in COMMANDS.items()
+        for name, (description, changes, _) in listed.items()
         if admin or not changes
     ]

@@ -2,6 +2,8 @@
 
 Only admins of the conversation's own tenant change anything; a button whose tenant or
 conversation is not the one it was pressed in is refused; every failure gets a clear answer.
+The provider's own commands (``customers``, ``customer``) exist only in a conversation of the
+provider's tenant (PROVIDER_TENANT_ID), for its admins: anywhere else they are unknown words.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import cards
-from bot.commands import COMMANDS, describe, parse
+from bot.commands import COMMANDS, OPERATOR_COMMANDS, describe, needs_admin, parse
 from bot.conversations import ConversationStore
 from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
+from bot.operator_commands import OperatorCommands
 from bot.turns import Answer, Turn, card_answer
 from bot.users_commands import UserCommands
 from bot.views import integration_summary, progress_view, removal_summary, wizard_view
@@ -62,6 +65,7 @@ class Dialogue:
         self._admin_ttl = admin_cache_seconds
         self._admins: dict[tuple[str, str], _Cached] = {}
         self.user_commands = UserCommands(integrations, self.scope, self.progress_card)
+        self.operator_commands = OperatorCommands(integrations, self.scope)
 
     # ------------------------------------------------------------------------ the turn
 
@@ -115,7 +119,7 @@ class Dialogue:
     # ---------------------------------------------------------------------- commands
 
     async def _command(self, turn: Turn) -> Answer:
-        parsed = parse(turn.text)
+        parsed = parse(turn.text, self.operator(turn))
         if parsed.name is None:
             if not turn.text:
                 return Answer()
@@ -131,7 +135,11 @@ class Dialogue:
         return await self._run(parsed.name, turn)
 
     async def _run(self, name: str, turn: Turn) -> Answer:
-        changes = COMMANDS.get(name, ("", False, ()))[1] or name in _ADMIN_ONLY
+        if name in OPERATOR_COMMANDS and not self.operator(turn):
+            # Only a button can get here (the grammar knows no such word in this tenant): it
+            # gets what any button that does nothing gets, and nothing about other tenants.
+            return self._dead_button(turn)
+        changes = needs_admin(name) or name in _ADMIN_ONLY
         if changes:
             check = await self.admin(turn)
             if not check.is_admin:
@@ -165,10 +173,16 @@ class Dialogue:
                 ),
             )
         if turn.verb not in _HANDLERS and turn.verb not in COMMANDS:
-            return self._refusal(
-                turn, Notice("That button no longer does anything.", tone="warning")
-            )
+            return self._dead_button(turn)
         return await self._run(turn.verb, turn)
+
+    def _dead_button(self, turn: Turn) -> Answer:
+        return self._refusal(turn, Notice("That button no longer does anything.", tone="warning"))
+
+    def operator(self, turn: Turn) -> bool:
+        """Whether the turn is in a conversation of the provider's own tenant (where its admins
+        have the provider's own commands)."""
+        return self.integrations.is_provider(turn.tenant_id)
 
     # ---------------------------------------------------------------------- admins
 
@@ -266,7 +280,7 @@ class Dialogue:
         admin = False
         if tenant is not None and "graph" in tenant.signed_in:
             admin = (await self.admin(turn)).is_admin
-        lines = describe(admin)
+        lines = describe(admin, self.operator(turn))
         return self._say(
             turn,
             Notice(
@@ -475,6 +489,12 @@ class Dialogue:
     async def _deactivate(self, turn: Turn) -> Answer:
         return await self.user_commands.deactivate(turn)
 
+    async def _customers(self, turn: Turn) -> Answer:
+        return await self.operator_commands.customers(turn)
+
+    async def _customer(self, turn: Turn) -> Answer:
+        return await self.operator_commands.customer(turn)
+
 
 def _now() -> float:
     return time.time()
@@ -499,4 +519,6 @@ _HANDLERS: dict[str, Handler] = {
     "numbers": Dialogue._numbers,
     "activate": Dialogue._activate,
     "deactivate": Dialogue._deactivate,
+    "customers": Dialogue._customers,
+    "customer": Dialogue._customer,
 }

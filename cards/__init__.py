@@ -1,6 +1,7 @@
 """Adaptive Card 1.5 JSON built from small view models; every card is a pure function."""
 
 from cards.checklist import checklist
+from cards.customers import customer_details, customers_list
 from cards.notice import notice
 from cards.progress import progress
 from cards.removal import removal_warning
@@ -9,6 +10,8 @@ from cards.wizard import wizard
 
 __all__ = [
     "checklist",
+    "customer_details",
+    "customers_list",
     "notice",
     "progress",
     "removal_warning",

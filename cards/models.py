@@ -12,6 +12,10 @@ StepStatus = Literal["pending", "running", "waiting", "done", "failed"]
 # A synced user's status, as the ``users`` filters name it (the views take any ``str``, since
 # the bot reads it from storage; the cards know these four).
 UserStatus = Literal["inactive", "active", "unlicensed", "other"]
+# Where a customer tenant stands, in the provider's own view (``customers``).
+CustomerState = Literal[
+    "connected", "integrating", "waiting", "failed", "removing", "disconnected", "new"
+]
 
 
 @dataclass(frozen=True)
@@ -176,3 +180,57 @@ class SyncProgressView:
     elapsed: str = ""
     error: str = ""  # when it failed: the system's own words
     buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One customer tenant in the provider's ``customers`` list."""
+
+    name: str
+    domain: str  # its initial domain
+    state: str  # one of CustomerState
+    state_text: str  # the state in words ("Integration waiting: Waiting for DNS…")
+    last_run: str  # "Integration failed, 2025-01-02 14:03 UTC", or "no run yet"
+    attention: str  # what it waits for, or what failed and what to do ("" when neither)
+    open: Button  # opens its status and audit history
+
+
+@dataclass(frozen=True)
+class CustomersListView:
+    """``customers``: a page of the provider's customer tenants, with filters and paging."""
+
+    title: str  # "Customers", "Failed customers"
+    rows: tuple[CustomerRow, ...]  # at most ``cards.customers.PAGE_SIZE``
+    offset: int  # how many customers come before the first row
+    total: int  # how many match
+    counts: tuple[tuple[str, int], ...] = ()  # state in words -> how many, in the order to show
+    previous: Button | None = None
+    next: Button | None = None
+    filters: tuple[Button, ...] = ()
+    empty: str = "No customer tenants yet."  # what an empty page says
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One event of a tenant's audit history."""
+
+    at: str  # "2025-01-02 14:03 UTC"
+    actor: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CustomerDetailsView:
+    """``customer <name>``: one customer tenant's status and a page of its audit history."""
+
+    name: str
+    domain: str
+    state: str  # one of CustomerState
+    state_text: str
+    facts: tuple[tuple[str, str], ...]  # label -> value: tenant id, SBC domain, sign-ins…
+    waiting: tuple[str, ...] = ()  # what the run under way waits for
+    error: str = ""  # when it failed: the system's own words
+    hint: str = ""  # and what to do
+    audit: tuple[AuditLine, ...] = ()  # newest first
+    audit_position: str = ""  # "1–10 of 37"
+    buttons: tuple[Button, ...] = ()  # older, newer, every customer

@@ -62,3 +62,15 @@ USER: Final[dict[str, tuple[str, Color]]] = {
     "unlicensed": (ABSENT, "default"),
     "other": (STOPPED, "warning"),
 }
+
+# A customer tenant in the provider's view: connected, under way, waiting, failed, being
+# removed, disconnected, or signed in and no more.
+CUSTOMER: Final[dict[str, tuple[str, Color]]] = {
+    "connected": (DONE, "good"),
+    "integrating": (CURRENT, "accent"),
+    "waiting": (WAITING, "accent"),
+    "failed": (FAILED, "attention"),
+    "removing": (STOPPED, "warning"),
+    "disconnected": (ABSENT, "default"),
+    "new": (PENDING, "default"),
+}

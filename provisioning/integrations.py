@@ -14,6 +14,18 @@ from typing import Any
 
 import phonenumbers
 
+from provisioning.customers import (
+    CUSTOMER_STATES,
+    AuditEntry,
+    CustomerDetails,
+    CustomerPage,
+    Customers,
+    CustomerView,
+    LastRun,
+    customer_report,
+    customers_table,
+    utc,
+)
 from provisioning.engine.clock import Clock
 from provisioning.engine.contract import Ledger
 from provisioning.engine.errors import ActiveRunExists, RunNotFound, StepError
@@ -55,14 +67,20 @@ from storage.tenants import TenantState
 from storage.vault import TokenVault
 
 __all__ = [
+    "CUSTOMER_STATES",
     "METRICS_CONTENT_TYPE",
     "ActivationRefused",
     "Activations",
     "AdminCheck",
+    "AuditEntry",
     "CancelResult",
     "Check",
+    "CustomerDetails",
+    "CustomerPage",
+    "CustomerView",
     "DeliveryFailed",
     "Integrations",
+    "LastRun",
     "MilestoneView",
     "Notification",
     "Purpose",
@@ -85,6 +103,9 @@ __all__ = [
     "UserStatus",
     "UserView",
     "about",
+    "customer_report",
+    "customers_table",
+    "utc",
 ]
 
 # Where a removal takes these from, besides deleting them.
@@ -183,6 +204,7 @@ class Integrations:
             users=users.counts_of_all_tenants if users else None,
         )
         self._metrics = Metrics(StateCollector(state))
+        self._customers = Customers(store.engine, audit, book, settings.provider_tenant_id)
 
     # ---------------------------------------------------------------------------- metrics
 
@@ -238,6 +260,48 @@ class Integrations:
             )
 
         return await asyncio.to_thread(read)
+
+    # -------------------------------------------------------------- the provider's view
+
+    def is_provider(self, tenant_id: str) -> bool:
+        """Whether ``tenant_id`` is the provider's own tenant (PROVIDER_TENANT_ID), whose admins
+        may see every customer; never true while the setting is empty."""
+        own = self._settings.provider_tenant_id
+        return bool(own) and tenant_id.strip().lower() == own
+
+    async def customers(
+        self, state: str | None = None, offset: int = 0, limit: int | None = 20
+    ) -> CustomerPage:
+        """Every customer tenant (or those in ``state``, one of :data:`CUSTOMER_STATES`) by
+        name: where each stands, its last run, what it waits for or why it failed; the
+        provider's own tenant is none of them. For the provider's operators only: the caller
+        decides who that is (:meth:`is_provider`)."""
+        return await asyncio.to_thread(self._customers.page, state, offset, limit)
+
+    async def find_customers(self, query: str) -> list[CustomerView]:
+        """Customers by tenant id, domain or name (exact matches first, else partial ones)."""
+        return await asyncio.to_thread(self._customers.find, query)
+
+    async def customer(
+        self, tenant_id: str, audit_offset: int = 0, audit_limit: int = 10
+    ) -> CustomerDetails | None:
+        """One customer: its status, who signed in, a page of its audit history (newest
+        first); ``None`` if the bot does not know the tenant."""
+        view = await asyncio.to_thread(self._customers.one, tenant_id)
+        tenant = await self.tenant(tenant_id)
+        if view is None or tenant is None:
+            return None
+        audit, total = await asyncio.to_thread(
+            self._customers.audit, tenant_id, audit_offset, audit_limit
+        )
+        return CustomerDetails(
+            view,
+            tenant.signed_in,
+            tenant.signed_in_as,
+            tuple(audit),
+            max(0, audit_offset),
+            total,
+        )
 
     async def admin_check(self, tenant_id: str, user_object_id: str) -> AdminCheck:
         """Whether the user holds roles that may integrate or remove (read with the stored

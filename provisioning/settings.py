@@ -9,6 +9,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _BRAND = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,30}$")
+_TENANT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 class ProvisioningSettings(BaseSettings):
@@ -36,11 +37,25 @@ class ProvisioningSettings(BaseSettings):
     user_sync_check_seconds: float = Field(60.0, alias="USER_SYNC_CHECK_SECONDS")
     # A sync whose process has written nothing for this long was cut off; another takes over.
     user_sync_stale_seconds: float = Field(60.0, alias="USER_SYNC_STALE_SECONDS")
+    # The provider's own Microsoft 365 tenant (its id): its admins, chatting with the bot there,
+    # see every customer tenant (``customers``, ``customer <name>``). Empty: nobody does.
+    provider_tenant_id: str = Field("", alias="PROVIDER_TENANT_ID")
 
     @field_validator("regions", mode="before")
     @classmethod
     def _regions_from_json(cls, value: object) -> object:
         return json.loads(value) if isinstance(value, str) else value
+
+    @field_validator("provider_tenant_id")
+    @classmethod
+    def _provider_tenant_is_an_id(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not _TENANT_ID.match(value):
+            raise ValueError(
+                "PROVIDER_TENANT_ID must be the provider's Microsoft 365 tenant id (a GUID, as "
+                "Microsoft Entra shows it), not a domain or a name"
+            )
+        return value
 
     @field_validator("brand")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
 from storage.events import AuditEvent
@@ -33,14 +33,26 @@ class AuditLog:
             )
             session.commit()
 
-    def of_tenant(self, tenant_id: str, limit: int = 50) -> list[AuditEvent]:
-        """A tenant's audit events, newest first."""
+    def of_tenant(self, tenant_id: str, limit: int = 50, offset: int = 0) -> list[AuditEvent]:
+        """A tenant's audit events, newest first (``offset`` newer ones skipped)."""
         with Session(self._engine) as session:
             return list(
                 session.exec(
                     select(AuditEvent)
                     .where(col(AuditEvent.tenant_id) == tenant_id)
                     .order_by(col(AuditEvent.id).desc())
+                    .offset(offset)
                     .limit(limit)
                 ).all()
+            )
+
+    def count_of_tenant(self, tenant_id: str) -> int:
+        """How many audit events a tenant has."""
+        with Session(self._engine) as session:
+            return int(
+                session.exec(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(col(AuditEvent.tenant_id) == tenant_id)
+                ).one()
             )

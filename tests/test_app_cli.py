@@ -224,3 +224,102 @@ def test_a_name_server_given_by_name_is_refused_with_what_to_write() -> None:
     problems = settings.problems()
     assert any("PROVIDER_DNS_PRIMARY" in p and "IP addresses" in p for p in problems)
     assert any("PROVIDER_DNS_SERVERS" in p for p in problems)
+
+
+PROVIDER = "7f3c2a10-5b4e-4d6f-9a8b-1c2d3e4f5a6b"
+CONTOSO = "00000000-0000-4000-8000-000000000001"
+FABRIKAM = "00000000-0000-4000-8000-000000000002"
+
+
+def _customers_database(tmp_path: Path) -> dict[str, str]:
+    """A migrated database knowing Contoso (signed in), Fabrikam (removed) and the provider's
+    own tenant; the settings that read it."""
+    from sqlmodel import Session
+
+    from provisioning.tenants import TenantStore
+    from storage.audit import AuditLog
+    from storage.database import make_engine, migrate
+    from storage.tenants import TenantRecord, TenantState
+
+    url = f"sqlite:///{tmp_path / 'bot.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    tenants = TenantStore(engine)
+    tenants.upsert(CONTOSO, "Contoso", "contoso.onmicrosoft.com", 1_700_000_000)
+    tenants.upsert(FABRIKAM, "Fabrikam", "fabrikam.onmicrosoft.com", 1_700_000_000)
+    tenants.upsert(PROVIDER, "Provider", "provider.onmicrosoft.com", 1_700_000_000)
+    with Session(engine) as session:
+        removed = session.get(TenantRecord, FABRIKAM)
+        assert removed is not None
+        removed.state = TenantState.REMOVED.value
+        session.add(removed)
+        session.commit()
+    AuditLog(engine).record(
+        CONTOSO,
+        "admin@contoso.onmicrosoft.com",
+        "sign_in_completed",
+        1_700_000_100,
+        purpose="graph",
+    )
+    engine.dispose()
+    return {
+        "DATABASE_URL": url,
+        "TOKEN_VAULT_KEY_FILE": str(tmp_path / "vault.key"),
+        "PROVIDER_TENANT_ID": PROVIDER,
+    }
+
+
+def test_tenants_prints_a_line_per_customer_under_a_header(tmp_path: Path) -> None:
+    """State and last run of each; the provider's own tenant is no customer."""
+    result = _app(tmp_path, "tenants", **_customers_database(tmp_path))
+    assert result.returncode == 0, result.stderr
+    header, contoso, fabrikam = result.stdout.splitlines()
+    assert header.split()[:4] == ["TENANT", "NAME", "INITIAL", "DOMAIN"]
+    assert contoso.split()[:5] == [CONTOSO, "Contoso", "contoso.onmicrosoft.com", "new", "none"]
+    assert fabrikam.split()[3] == "disconnected"
+
+
+def test_tenants_with_a_state_prints_only_the_customers_in_it(tmp_path: Path) -> None:
+    result = _app(tmp_path, "tenants", "--state", "disconnected", **_customers_database(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert [line.split()[1] for line in result.stdout.splitlines()[1:]] == ["Fabrikam"]
+
+
+def test_tenants_with_a_tenant_prints_its_status_and_audit_history(tmp_path: Path) -> None:
+    result = _app(tmp_path, "tenants", "--tenant", "contoso", **_customers_database(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Contoso"
+    assert "Signed in, not connected yet" in result.stdout
+    assert lines[-2:] == [
+        "Audit history, newest first (1–1 of 1):",
+        "  2023-11-14 22:15 UTC  admin@contoso.onmicrosoft.com  "
+        "Signed in for step 1 (Microsoft Graph)",
+    ]
+
+
+def test_tenants_with_a_tenant_nobody_matches_exits_1(tmp_path: Path) -> None:
+    result = _app(tmp_path, "tenants", "--tenant", "provider", **_customers_database(tmp_path))
+    assert result.returncode == 1
+    assert "No customer tenant matches 'provider'." in result.stderr
+
+
+def test_the_tenants_states_are_the_customer_states() -> None:
+    """The command line offers what the provider's view knows."""
+    from provisioning.integrations import CUSTOMER_STATES
+
+    sub = next(a for a in app.build_parser()._actions if a.dest == "command")
+    tenants = sub.choices["tenants"]  # type: ignore[index]
+    state = next(a for a in tenants._actions if a.dest == "state")
+    assert tuple(state.choices or ()) == CUSTOMER_STATES
+
+
+def test_tenants_refuses_a_database_that_was_not_migrated(tmp_path: Path) -> None:
+    result = _app(
+        tmp_path,
+        "tenants",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite'}",
+        TOKEN_VAULT_KEY_FILE=str(tmp_path / "vault.key"),
+    )
+    assert result.returncode == 2
+    assert "python app.py migrate" in result.stdout

@@ -1,6 +1,7 @@
 """Representative views of every card family, and the cards made from them: each wizard step,
 each progress status, failures, long texts, removal with and without error, each notice tone,
-users pages of every filter and user status, a user's details, syncs going, done and failed."""
+users pages of every filter and user status, a user's details, syncs going, done and failed,
+the provider's customers pages of every state and one customer's status and audit history."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ from typing import Any
 
 import cards
 from cards.models import (
+    AuditLine,
     Button,
     CheckLine,
+    CustomerDetailsView,
+    CustomerRow,
+    CustomersListView,
     Link,
     Notice,
     ProgressView,
@@ -366,6 +371,159 @@ def sync_views() -> dict[str, SyncProgressView]:
     }
 
 
+CUSTOMER_STATES = (
+    "connected",
+    "integrating",
+    "waiting",
+    "failed",
+    "removing",
+    "disconnected",
+    "new",
+)
+PROVIDER = {"tenant": "7f3c2a10-5b4e-4d6f-9a8b-1c2d3e4f5a6b", "conversation": "a:1ops"}
+DNS_WAIT = "Waiting for DNS: the record is on 1 of 3 name servers"
+STATE_TEXTS = {
+    "connected": "Connected (contoso.gbr-lon-tgw.example.net)",
+    "integrating": "Integration: Create the dial plan",
+    "waiting": f"Integration waiting: {DNS_WAIT}",
+    "failed": "Integration failed at: Verify the domain",
+    "removing": "Removal starting",
+    "disconnected": "Disconnected: everything was removed",
+    "new": "Signed in, not connected yet",
+}
+
+
+def customer_row(n: int, state: str) -> CustomerRow:
+    """The ``n``-th sample customer, in ``state``."""
+    tenant = f"0c5f3d3e-{n:04d}-4c2e-9d5a-8a1f0e2b7c11"
+    attention = {"waiting": DNS_WAIT, "failed": "Verify the domain: Domain not found (Retry)"}
+    return CustomerRow(
+        f"Customer {n:02d}",
+        f"customer{n:02d}.onmicrosoft.com",
+        state,
+        STATE_TEXTS[state],
+        "Integration succeeded, 2025-01-02 14:03 UTC" if n % 3 else "no run yet",
+        attention.get(state, ""),
+        Button("Details", "customer", {"tenant": PROVIDER["tenant"], "id": tenant}),
+    )
+
+
+CUSTOMER_FILTERS = (
+    *(
+        Button(state.capitalize(), "customers", {**PROVIDER, "state": state})
+        for state in ("failed", "waiting", "integrating", "connected")
+    ),
+    Button("All", "customers", PROVIDER),
+)
+CUSTOMER_COUNTS = (("connected", 1234), ("waiting", 3), ("failed", 2), ("new", 17))
+
+
+def customers_views() -> dict[str, CustomersListView]:
+    """A first, middle and last page, a customer of every state, filtered, none, long texts."""
+    rows = tuple(customer_row(n, CUSTOMER_STATES[n % 7]) for n in range(15))
+    following = Button("Next", "customers", {**PROVIDER, "offset": "40"})
+    earlier = Button("Previous", "customers", {**PROVIDER, "offset": "0"})
+    base = CustomersListView(
+        "Customers", rows, 20, 1256, CUSTOMER_COUNTS, earlier, following, CUSTOMER_FILTERS
+    )
+    return {
+        "middle-page": base,
+        "first-page": replace(base, offset=0, previous=None),
+        "last-page": replace(base, rows=rows[:3], offset=1240, next=None),
+        "filter-failed": replace(
+            base,
+            title="Failed customers",
+            rows=tuple(customer_row(n, "failed") for n in range(2)),
+            offset=0,
+            total=2,
+            previous=None,
+            next=None,
+        ),
+        "none": CustomersListView("Customers", (), 0, 0),
+        "filter-matches-nobody": replace(
+            base,
+            title="Waiting customers",
+            rows=(),
+            offset=0,
+            total=0,
+            previous=None,
+            next=None,
+            empty="No customer is waiting.",
+        ),
+        "long-texts": replace(
+            base,
+            rows=(
+                replace(
+                    rows[3],
+                    name="Contoso Holding International (Europe, Middle East & Africa) GmbH",
+                    domain="contoso-holding-international-emea.onmicrosoft.com",
+                    attention=LONG,
+                ),
+                replace(rows[1], state="some-future-state"),
+                replace(rows[2], name="customer02.onmicrosoft.com"),
+            ),
+            offset=0,
+            previous=None,
+        ),
+    }
+
+
+AUDIT = (
+    AuditLine("2025-01-02 14:03 UTC", WHO, "Retried the integration"),
+    AuditLine(
+        "2025-01-02 13:58 UTC",
+        WHO,
+        "Asked for the integration (contoso.gbr-lon-tgw.example.net)",
+    ),
+    AuditLine("2025-01-02 13:55 UTC", WHO, "Signed in for step 3 (Teams admin centre)"),
+    AuditLine("2025-01-02 13:51 UTC", "", "Sign-in refused: " + LONG),
+)
+OLDER = Button("Older", "customer", {**PROVIDER, "id": "t-1", "audit": "10"})
+NEWER = Button("Newer", "customer", {**PROVIDER, "id": "t-1", "audit": "0"})
+ALL_CUSTOMERS = Button("All customers", "customers", PROVIDER)
+
+
+def customer_details_views() -> dict[str, CustomerDetailsView]:
+    """A customer of every state, failed with long texts, and without any audit history."""
+    facts = (
+        ("Tenant id", "0c5f3d3e-1111-4c2e-9d5a-8a1f0e2b7c11"),
+        ("SBC domain", "contoso.gbr-lon-tgw.example.net"),
+        ("Region", "gbr-lon-tgw"),
+        ("Signed in", f"step 1 (Microsoft Graph) as {WHO}; step 3 (Teams admin centre) as {WHO}"),
+        ("Last run", "Integration succeeded, 2025-01-02 14:03 UTC"),
+        ("Known since", "2025-01-02 13:50 UTC"),
+    )
+    base = CustomerDetailsView(
+        "Contoso",
+        "contoso.onmicrosoft.com",
+        "connected",
+        STATE_TEXTS["connected"],
+        facts,
+        audit=AUDIT,
+        audit_position="1–4 of 24",
+        buttons=(OLDER, NEWER, ALL_CUSTOMERS),
+    )
+    result = {
+        state: replace(base, state=state, state_text=STATE_TEXTS[state])
+        for state in CUSTOMER_STATES
+    }
+    result["waiting"] = replace(result["waiting"], waiting=(DNS_WAIT, "Waiting for Microsoft"))
+    result["failed"] = replace(
+        result["failed"], error=LONG, hint="Check the provider zone, then press Retry."
+    )
+    result["failed-hint-only"] = replace(result["failed"], error="")
+    result["long-texts"] = replace(
+        result["failed"],
+        name="Contoso Holding International (Europe, Middle East & Africa) GmbH",
+        facts=(*facts, ("Tenant", LONG)),
+        hint=LONG,
+    )
+    result["no-audit"] = replace(
+        result["new"], audit=(), audit_position="", buttons=(ALL_CUSTOMERS,)
+    )
+    return result
+
+
 def all_cards() -> dict[str, Json]:
     """Every sample card, by name."""
     result: dict[str, Json] = {}
@@ -376,6 +534,10 @@ def all_cards() -> dict[str, Json]:
     result.update({f"users/{k}": cards.users_list(v) for k, v in users_views().items()})
     result.update({f"user/{k}": cards.user_details(v) for k, v in user_details_views().items()})
     result.update({f"sync/{k}": cards.sync_progress(v) for k, v in sync_views().items()})
+    result.update({f"customers/{k}": cards.customers_list(v) for k, v in customers_views().items()})
+    result.update(
+        {f"customer/{k}": cards.customer_details(v) for k, v in customer_details_views().items()}
+    )
     result["checklist/alone"] = cards.checklist(CHECKS, check_again=AGAIN, blocked="Fix it.")
     result["checklist/bare"] = cards.checklist(PASSING)
     result["checklist/empty"] = cards.checklist(())

@@ -17,7 +17,7 @@ from typing import Any, get_args, get_type_hints
 import pytest
 from jsonschema import Draft6Validator
 
-from cards.models import CheckStatus, ProgressView, StepStatus, UserStatus
+from cards.models import CheckStatus, CustomerState, ProgressView, StepStatus, UserStatus
 from tests.cards import samples
 from tests.cards.reading import walk
 
@@ -120,3 +120,10 @@ def test_the_samples_cover_every_user_status_filter_and_sync_state() -> None:
     assert filters == {None, *get_args(UserStatus)}
     assert {("full", False, False), ("delta", False, False), ("full", True, False)} <= syncs
     assert any(failed for _, _, failed in syncs)
+
+
+def test_the_samples_cover_every_customer_state() -> None:
+    """Rows and details of customers in every state the provider's view knows."""
+    rows = {row.state for view in samples.customers_views().values() for row in view.rows}
+    details = {view.state for view in samples.customer_details_views().values()}
+    assert set(get_args(CustomerState)) <= rows & details

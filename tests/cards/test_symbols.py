@@ -9,7 +9,14 @@ from typing import Any, get_args, get_type_hints
 import pytest
 
 from cards import symbols
-from cards.models import CheckStatus, Notice, ProgressView, StepStatus, UserStatus
+from cards.models import (
+    CheckStatus,
+    CustomerState,
+    Notice,
+    ProgressView,
+    StepStatus,
+    UserStatus,
+)
 
 # Characters near ours that have an emoji form (Unicode's emoji-data): clients draw them as
 # colour pictures or, without an emoji font, as empty boxes.
@@ -19,6 +26,7 @@ TABLES: dict[str, Mapping[Any, tuple[str, str]]] = {
     "step": symbols.STEP,
     "run": symbols.RUN,
     "user": symbols.USER,
+    "customer": symbols.CUSTOMER,
 }
 
 
@@ -29,6 +37,7 @@ def test_every_status_has_a_glyph_and_a_colour() -> None:
     assert set(symbols.RUN) == set(get_args(get_type_hints(ProgressView)["status"]))
     assert set(symbols.TONE) == set(get_args(get_type_hints(Notice)["tone"]))
     assert set(symbols.USER) == set(get_args(UserStatus))
+    assert set(symbols.CUSTOMER) == set(get_args(CustomerState))
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
