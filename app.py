@@ -62,28 +62,34 @@ class Settings:
     provisioning: ProvisioningSettings
     runner: RunnerSettings
 
-    @classmethod
-    def load(cls, values: Mapping[str, str] | None = None) -> Settings:
-        """From the environment, or (tests) from ``values`` only."""
+    @staticmethod
+    def models() -> dict[str, Any]:
+        """Each field's settings class (imported only when settings are read)."""
         from provisioning.engine.settings import RunnerSettings
         from provisioning.identity.settings import IdentitySettings
         from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
         from provisioning.settings import ProvisioningSettings
         from storage.settings import StorageSettings
 
+        return {
+            "storage": StorageSettings,
+            "microsoft": MicrosoftSettings,
+            "dns": ProviderDnsSettings,
+            "identity": IdentitySettings,
+            "provisioning": ProvisioningSettings,
+            "runner": RunnerSettings,
+        }
+
+    @classmethod
+    def load(cls, values: Mapping[str, str] | None = None) -> Settings:
+        """From the environment, or (tests) from ``values`` only."""
+
         def read(model: Any) -> Any:
             if values is None:
                 return model()
             return model.model_validate(dict(values))
 
-        return cls(
-            storage=read(StorageSettings),
-            microsoft=read(MicrosoftSettings),
-            dns=read(ProviderDnsSettings),
-            identity=read(IdentitySettings),
-            provisioning=read(ProvisioningSettings),
-            runner=read(RunnerSettings),
-        )
+        return cls(**{name: read(model) for name, model in cls.models().items()})
 
     def _name_server_problems(self) -> list[str]:
         """DNS updates and probes go to addresses (dnspython sends to no host name)."""
@@ -317,33 +323,19 @@ def bot_problems(settings: Settings, bot: Any) -> list[str]:
     return found
 
 
-def _settings_or_exit(*extra: Any) -> Settings:
-    """The settings, or every problem with them at once and exit code 2. ``extra``: further
-    settings models the command needs (the bot's), checked together with the rest."""
-    from provisioning.engine.settings import RunnerSettings
-    from provisioning.identity.settings import IdentitySettings
+def _settings_or_exit(with_bot: bool = False) -> Settings:
+    """The settings, or every problem with them at once and exit code 2; ``with_bot``: the
+    bot's own settings are checked together with the rest."""
+    from bot.settings import BotSettings
     from provisioning.log_format import LoggingSettings
-    from provisioning.microsoft.settings import MicrosoftSettings, ProviderDnsSettings
-    from provisioning.settings import ProvisioningSettings
-    from storage.settings import StorageSettings
 
-    models = [
-        StorageSettings,
-        MicrosoftSettings,
-        ProviderDnsSettings,
-        IdentitySettings,
-        ProvisioningSettings,
-        RunnerSettings,
-        LoggingSettings,
-        *extra,
-    ]
-    problems = unreadable_settings(models)
+    extra = [LoggingSettings, *([BotSettings] if with_bot else [])]
+    problems = unreadable_settings([*Settings.models().values(), *extra])
     if not problems:
         settings = Settings.load()
         problems = settings.problems()
-        for model in extra:
-            if model.__name__ == "BotSettings":
-                problems += bot_problems(settings, model())
+        if with_bot:
+            problems += bot_problems(settings, BotSettings())
     if problems:
         print("The configuration is not usable:", file=sys.stderr)
         for problem in problems:
@@ -441,7 +433,7 @@ def _serve(args: argparse.Namespace) -> int:
     from storage.keys import load_key
 
     _logging(args.verbose)
-    settings = _settings_or_exit(BotSettings)
+    settings = _settings_or_exit(with_bot=True)
     runtime = build_runtime(settings)
     if not schema_is_current(runtime.engine):
         print("The database schema is not current: run `python app.py migrate`.", file=sys.stderr)

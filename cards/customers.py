@@ -11,6 +11,7 @@ from cards.elements import (
     buttons,
     card,
     container,
+    failure,
     labelled,
     line,
     paragraphs,
@@ -99,22 +100,9 @@ def customer_details(view: CustomerDetailsView) -> Json:
         waits = [status_line(WAITING, "accent", paragraphs(reason)) for reason in view.waiting]
         body.append(container([line(run("Waiting for", bold=True)), *waits], spacing="medium"))
     if view.error or view.hint:
-        body.append(_failure(view.error, view.hint))
+        body.append(failure(view.error, view.hint))
     body.append(_audit(view))
     return card(body, buttons(view.buttons), wide=True)
-
-
-def _failure(error: str, hint: str) -> Json:
-    # As on a run's card: the system's words verbatim, default-coloured on the attention
-    # background (coloured text on the host configs' pastel backgrounds is hard to read).
-    items: list[Json] = []
-    if error:
-        items.append(line(run("What happened", bold=True)))
-        items += paragraphs(error, spacing="none")
-    if hint:
-        items.append(line(run("What to do", bold=True), spacing="medium" if error else None))
-        items += paragraphs(hint, spacing="none")
-    return container(items, style="attention", spacing="medium")
 
 
 def _audit(view: CustomerDetailsView) -> Json:

@@ -200,3 +200,17 @@ def action_set(items: Iterable[Button | Link], *, spacing: Spacing | None = None
     if spacing is not None:
         result["spacing"] = spacing
     return result
+
+
+def failure(error: str, hint: str) -> Json:
+    """What went wrong and what to do, on the attention background. Microsoft's words stay
+    verbatim (the admin can search for them) and in the default colour: the host configs pair
+    pastel backgrounds with dark text in both themes, and coloured text on them is hard to read."""
+    items: list[Json] = []
+    if error:
+        items.append(line(run("What happened", bold=True)))
+        items += paragraphs(error, spacing="none")
+    if hint:
+        items.append(line(run("What to do", bold=True), spacing="medium" if error else None))
+        items += paragraphs(hint, spacing="none")
+    return container(items, style="attention", spacing="medium")

@@ -8,6 +8,7 @@ from cards.elements import (
     buttons,
     card,
     container,
+    failure,
     labelled,
     line,
     paragraphs,
@@ -39,7 +40,7 @@ def progress(view: ProgressView) -> Json:
     if view.steps:
         body.append(container([step_line(step) for step in view.steps], spacing="medium"))
     if view.error or view.hint:
-        body.append(_failure(view.error, view.hint))
+        body.append(failure(view.error, view.hint))
     if view.summary:
         body.append(_summary(view.summary))
     return card(body, buttons(view.buttons), wide=True)
@@ -58,20 +59,6 @@ def step_line(step: StepLine) -> Json:
         spacing="none",
     )
     return status_line(glyph, color, content)
-
-
-def _failure(error: str, hint: str) -> Json:
-    # Text on a coloured container stays in the default colour: the host configs pair pastel
-    # backgrounds with dark text in both themes, and coloured text on them is hard to read.
-    items: list[Json] = []
-    if error:
-        # Microsoft's own words, verbatim, so the admin can search for them.
-        items.append(line(run("What happened", bold=True)))
-        items += paragraphs(error, spacing="none")
-    if hint:
-        items.append(line(run("What to do", bold=True), spacing="medium" if error else None))
-        items += paragraphs(hint, spacing="none")
-    return container(items, style="attention", spacing="medium")
 
 
 def _summary(lines: tuple[str, ...]) -> Json:

@@ -1,4 +1,5 @@
-"""``python app.py sandbox`` as a child process, and the endpoints line it prints on start."""
+"""``python app.py sandbox`` as a child process, the endpoints line it prints on start, and
+stopping child processes."""
 
 from __future__ import annotations
 
@@ -41,3 +42,13 @@ def read_endpoints(proc: subprocess.Popen[str], timeout: float, log: Path) -> di
             line = proc.stdout.readline()
     endpoints: dict[str, Any] = json.loads(line)
     return endpoints
+
+
+def stop(proc: subprocess.Popen[Any], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process has not exited within ``grace`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

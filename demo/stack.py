@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 import httpx
 
 from demo.environment import DemoApp, bot_url, product_environment
-from demo.sandbox_process import ROOT, read_endpoints, start_sandbox
+from demo.sandbox_process import ROOT, read_endpoints, start_sandbox, stop
 
 BOT_NAME = "Direct Routing"
 
@@ -46,17 +46,6 @@ def _app(data_dir: Path) -> DemoApp:
     path.write_text(json.dumps({"client_id": app.client_id, "secret": app.secret}))
     path.chmod(0o600)
     return app
-
-
-def _stop(proc: subprocess.Popen[Any], grace: float = 15.0) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def _wait_ready(proc: subprocess.Popen[Any], url: str, log: Path, timeout: float = 90.0) -> None:
@@ -162,7 +151,7 @@ def run(options: DemoOptions) -> int:
     finally:
         print("Stopping…", flush=True)
         if bot is not None:
-            _stop(bot)
-        _stop(sandbox)
+            stop(bot, 15.0)
+        stop(sandbox, 15.0)
         sandbox_log.close()
         print(f"Stopped. Your state is kept in {data_dir} (`make reset` starts afresh).")

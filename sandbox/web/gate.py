@@ -50,26 +50,26 @@ def service_gate(
         # sandbox's time to build the answer is spent within it, not added to it.
         answer_at = time.monotonic() + delay / 1000
 
-        async def on_time(response: web.StreamResponse) -> web.StreamResponse:
-            wait = answer_at - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            return response
+        async def due() -> None:
+            await asyncio.sleep(max(0.0, answer_at - time.monotonic()))
 
         rules = sb.faults.rules()
         if not rules:
-            return await on_time(await handler(request))
+            response = await handler(request)
+            await due()
+            return response
         operation = operation_of(request)
         tenant = tenant_of(request) if any(r.tenant for r in rules) else None
         before = sb.faults.check(service, operation, request.method, request.path, tenant, "before")
         if before is not None:
-            await on_time(web.Response())
+            await due()
             return await fire(before, request)
         response = await handler(request)
         after = sb.faults.check(service, operation, request.method, request.path, tenant, "after")
         if after is not None:
-            await on_time(web.Response())
+            await due()
             return await fire(after, request)
-        return await on_time(response)
+        await due()
+        return response
 
     return gate
