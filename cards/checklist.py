@@ -8,6 +8,7 @@ from cards.elements import Json, action_set, card, container, line, paragraphs, 
 from cards.elements import title as card_title
 from cards.models import Button, CheckLine
 from cards.symbols import CHECK, FAILED
+from i18n.text import t
 
 
 def check_line(check: CheckLine) -> Json:
@@ -16,7 +17,8 @@ def check_line(check: CheckLine) -> Json:
     content = [line(run(check.title, bold=True))]
     content += paragraphs(check.detail, subtle=True, size="small", spacing="none")
     if check.fix and check.status != "pass":
-        content.append(line(run("Fix: ", bold=True), run(check.fix), spacing="small"))
+        # The space stays out of the template: translators tend to drop a trailing one.
+        content.append(line(run(t("Fix:") + " ", bold=True), run(check.fix), spacing="small"))
     return status_line(glyph, color, content)
 
 
@@ -33,12 +35,13 @@ def blocked_line(text: str) -> Json:
 def checklist(
     checks: Sequence[CheckLine],
     *,
-    title: str = "Readiness check",
+    title: str | None = None,
     check_again: Button | None = None,
     blocked: str = "",
 ) -> Json:
     """The checklist as a card of its own, with "check again" under it."""
-    body = [card_title(title)]
+    # Not a default argument: that would be English, fixed at import.
+    body = [card_title(title if title is not None else t("Readiness check"))]
     if checks:
         body.append(container(check_lines(checks), spacing="medium"))
     if blocked:

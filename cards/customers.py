@@ -21,7 +21,8 @@ from cards.elements import (
 from cards.elements import title as card_title
 from cards.models import CustomerDetailsView, CustomerRow, CustomersListView
 from cards.symbols import BULLET, CUSTOMER, WAITING
-from cards.users import SEPARATOR, button_rows
+from cards.users import SEPARATOR, button_rows, position
+from i18n.text import N_, say, t
 
 # The most customers a page shows. Teams refuses a bot message over 100 KB (counted in UTF-16,
 # as sent) and Microsoft advises staying under 80 KB; a customer's row takes up to 4 KB of it
@@ -30,7 +31,7 @@ PAGE_SIZE: Final = 15
 # What needs attention is cut to this many characters on a row (Microsoft's texts run long);
 # the customer's own card shows all of it.
 ATTENTION_CHARS: Final = 120
-NO_AUDIT: Final = "Nothing recorded yet."
+NO_AUDIT: Final = N_("Nothing recorded yet.")
 
 
 def customers_list(view: CustomersListView) -> Json:
@@ -40,8 +41,7 @@ def customers_list(view: CustomersListView) -> Json:
         raise ValueError(f"{len(view.rows)} rows; a page shows at most {PAGE_SIZE}")
     body = [card_title(view.title)]
     if view.rows:
-        first, last = view.offset + 1, view.offset + len(view.rows)
-        where = f"{first:,}–{last:,} of {max(view.total, last):,}"
+        where = position(view.offset, len(view.rows), view.total)
         body.append(line(run(where, subtle=True, size="small"), spacing="none"))
     if view.counts:
         counts = SEPARATOR.join(f"{n:,} {label}" for label, n in view.counts)
@@ -50,7 +50,7 @@ def customers_list(view: CustomersListView) -> Json:
     if view.rows:
         body += [customer_row(row) for row in view.rows]
     else:
-        body += paragraphs(view.empty, spacing="medium")
+        body += paragraphs(say(view.empty), spacing="medium")
     pages = [button for button in (view.previous, view.next) if button is not None]
     return card(body, buttons(pages), wide=True)
 
@@ -64,7 +64,10 @@ def customer_row(row: CustomerRow) -> Json:
         content.append(line(run(row.domain, subtle=True, size="small"), spacing="none"))
     content += [
         line(run(row.state_text, color=color, size="small"), spacing="none"),
-        line(run(f"Last run: {row.last_run}", subtle=True, size="small"), spacing="none"),
+        line(
+            run(t("Last run: {last_run}", last_run=row.last_run), subtle=True, size="small"),
+            spacing="none",
+        ),
     ]
     if row.attention:
         content.append(line(run(shortened(row.attention), size="small"), spacing="none"))
@@ -98,7 +101,7 @@ def customer_details(view: CustomerDetailsView) -> Json:
     ]
     if view.waiting:
         waits = [status_line(WAITING, "accent", paragraphs(reason)) for reason in view.waiting]
-        body.append(container([line(run("Waiting for", bold=True)), *waits], spacing="medium"))
+        body.append(container([line(run(t("Waiting for"), bold=True)), *waits], spacing="medium"))
     if view.error or view.hint:
         body.append(failure(view.error, view.hint))
     body.append(_audit(view))
@@ -106,12 +109,12 @@ def customer_details(view: CustomerDetailsView) -> Json:
 
 
 def _audit(view: CustomerDetailsView) -> Json:
-    heading = [run("Audit history", bold=True)]
+    heading = [run(t("Audit history"), bold=True)]
     if view.audit_position:
         heading.append(run(f"{SEPARATOR}{view.audit_position}", subtle=True, size="small"))
     items = [line(*heading)]
     if not view.audit:
-        items += paragraphs(NO_AUDIT, spacing="small")
+        items += paragraphs(say(NO_AUDIT), spacing="small")
     for entry in view.audit:
         who = f"{entry.at}{SEPARATOR}{entry.actor}" if entry.actor else entry.at
         items.append(line(run(who, subtle=True, size="small"), spacing="small"))

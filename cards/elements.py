@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from cards.models import Button, Link
+from i18n.text import t
 
 Json = dict[str, Any]
 # Semantic colours only: the host config picks the shade for the light, dark and contrast themes
@@ -208,9 +209,9 @@ def failure(error: str, hint: str) -> Json:
     pastel backgrounds with dark text in both themes, and coloured text on them is hard to read."""
     items: list[Json] = []
     if error:
-        items.append(line(run("What happened", bold=True)))
+        items.append(line(run(t("What happened"), bold=True)))
         items += paragraphs(error, spacing="none")
     if hint:
-        items.append(line(run("What to do", bold=True), spacing="medium" if error else None))
+        items.append(line(run(t("What to do"), bold=True), spacing="medium" if error else None))
         items += paragraphs(hint, spacing="none")
     return container(items, style="attention", spacing="medium")

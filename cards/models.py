@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from i18n.text import N_
+
 Style = Literal["default", "positive", "destructive"]
 CheckStatus = Literal["pass", "warn", "fail"]
 StepStatus = Literal["pending", "running", "waiting", "done", "failed"]
@@ -207,7 +209,8 @@ class CustomersListView:
     previous: Button | None = None
     next: Button | None = None
     filters: tuple[Button, ...] = ()
-    empty: str = "No customer tenants yet."  # what an empty page says
+    # What an empty page says (the card says the default with ``say``: it is English here).
+    empty: str = N_("No customer tenants yet.")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from cards.elements import (
 from cards.elements import title as card_title
 from cards.models import ProgressView, StepLine
 from cards.symbols import BULLET, RUN, STEP
+from i18n.text import t
 
 
 def progress(view: ProgressView) -> Json:
@@ -28,7 +29,7 @@ def progress(view: ProgressView) -> Json:
         status_line(glyph, color, paragraphs(view.status_text, color=color), spacing="small"),
     ]
     if view.elapsed:
-        body.append(labelled("Elapsed", view.elapsed, spacing="none"))
+        body.append(labelled(t("Elapsed"), view.elapsed, spacing="none"))
     if view.milestone:
         body.append(
             container(

@@ -22,26 +22,27 @@ from cards.elements import (
 from cards.elements import title as card_title
 from cards.models import Button, SyncProgressView, UserDetailsView, UserRow, UsersListView
 from cards.symbols import BULLET, CURRENT, DONE, FAILED, USER
+from i18n.text import N_, say, t, tn
 
 # The most users a page shows. Teams refuses a bot message over 100 KB (counted in UTF-16, as
 # sent: JSON with non-ASCII escaped) and Microsoft advises staying under 80 KB; a row takes
 # about 3 KB of it, a third of that its button's data (twice: Execute and fallback).
 PAGE_SIZE: Final = 20
-# A status as an admin reads it, on a row and on the details.
+# A status as an admin reads it, on a row and on the details (in English: said with ``say``).
 STATUS_WORDS: Final[dict[str, str]] = {
-    "inactive": "Inactive (licensed, no number)",
-    "active": "Active",
-    "unlicensed": "No Teams Phone licence",
-    "other": "Another provider (not touched)",
+    "inactive": N_("Inactive (licensed, no number)"),
+    "active": N_("Active"),
+    "unlicensed": N_("No Teams Phone licence"),
+    "other": N_("Another provider (not touched)"),
 }
 # The same, after a number: "12 inactive · 3 active · 40 without licence".
 COUNT_WORDS: Final[dict[str, str]] = {
-    "inactive": "inactive",
-    "active": "active",
-    "unlicensed": "without licence",
-    "other": "with another provider",
+    "inactive": N_("inactive"),
+    "active": N_("active"),
+    "unlicensed": N_("without licence"),
+    "other": N_("with another provider"),
 }
-EMPTY: Final = "No users match. Type sync to read them from Microsoft 365."
+EMPTY: Final = N_("No users match. Type sync to read them from Microsoft 365.")
 SEPARATOR: Final = " · "
 MINUS: Final = "\u2212"
 # The width inside a card on a narrow phone (320 px, less 16 px of padding each side), and a
@@ -51,21 +52,23 @@ PHONE_WIDTH: Final = 288
 _BUTTON_CHARACTER: Final = 7
 _BUTTON_PADDING: Final = 24
 _BUTTON_SPACING: Final = 8
-_KIND: Final = {"full": "Full sync of {}", "delta": "Sync of {} (changes only)"}
 
 
 def status_words(status: str) -> str:
     """``status`` in an admin's words (an unknown one as it is)."""
-    return STATUS_WORDS.get(status, status)
+    return say(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def users_list(view: UsersListView) -> Json:
     """A page of ``view.rows``: who they are, their status and numbers, a button to open each."""
     if len(view.rows) > PAGE_SIZE:
         raise ValueError(f"{len(view.rows)} rows; a page shows at most {PAGE_SIZE}")
-    shown = status_words(view.status_filter) if view.status_filter else "All users"
-    body = [card_title(f"Users of {view.tenant_name}"), labelled("Showing", shown, spacing="none")]
-    where = [_position(view)] if view.rows else []
+    shown = status_words(view.status_filter) if view.status_filter else t("All users")
+    body = [
+        card_title(t("Users of {tenant}", tenant=view.tenant_name)),
+        labelled(t("Showing"), shown, spacing="none"),
+    ]
+    where = [position(view.offset, len(view.rows), view.total)] if view.rows else []
     where += [_capitalized(view.synced_at)] if view.synced_at else []
     if where:
         body.append(line(run(SEPARATOR.join(where), subtle=True, size="small"), spacing="none"))
@@ -75,7 +78,7 @@ def users_list(view: UsersListView) -> Json:
     if view.rows:
         body += [user_row(row) for row in view.rows]
     else:
-        body += paragraphs(EMPTY, spacing="medium")
+        body += paragraphs(say(EMPTY), spacing="medium")
     pages = [button for button in (view.previous, view.next) if button is not None]
     return card(body, buttons(pages), wide=True)
 
@@ -105,11 +108,11 @@ def user_details(view: UserDetailsView) -> Json:
     status = [line(run(status_words(view.status), color=color, bold=True))]
     body += [
         status_line(glyph, color, status, spacing="medium"),
-        labelled("Phone numbers", _numbers(view.numbers) or "none", spacing="medium"),
-        labelled("Voice routing policy", view.routing_policy or "none"),
-        labelled("Dial plan", view.dial_plan or "none"),
-        labelled("Enterprise Voice", "on" if view.enterprise_voice else "off"),
-        labelled("Teams Phone licence", "assigned" if view.teams_phone else "none"),
+        labelled(t("Phone numbers"), _numbers(view.numbers) or t("none"), spacing="medium"),
+        labelled(t("Voice routing policy"), view.routing_policy or t("none")),
+        labelled(t("Dial plan"), view.dial_plan or t("none")),
+        labelled(t("Enterprise Voice"), t("on") if view.enterprise_voice else t("off")),
+        labelled(t("Teams Phone licence"), t("assigned") if view.teams_phone else t("none")),
     ]
     if view.note:
         body.append(container(paragraphs(view.note), style="emphasis", spacing="medium"))
@@ -120,16 +123,16 @@ def sync_progress(view: SyncProgressView) -> Json:
     """A sync: its status, what it has read, the users by status, and once it has finished the
     changes since the last sync (or, when it failed, the error)."""
     glyph, color, state = _state(view)
-    heading = _KIND.get(view.kind, "Sync of {}").format(view.tenant_name)
+    heading = _heading(view.kind, view.tenant_name)
     body = [card_title(heading), status_line(glyph, color, paragraphs(state, color=color))]
     if view.elapsed:
-        body.append(labelled("Elapsed", view.elapsed, spacing="none"))
+        body.append(labelled(t("Elapsed"), view.elapsed, spacing="none"))
     read = [
-        labelled("Read from the directory", _users(view.directory_read), spacing=None),
-        labelled("Teams voice settings read", _users(view.voice_read)),
+        labelled(t("Read from the directory"), _users(view.directory_read), spacing=None),
+        labelled(t("Teams voice settings read"), _users(view.voice_read)),
     ]
     if view.counts:
-        read.append(labelled("By status", count_text(view.counts)))
+        read.append(labelled(t("By status"), count_text(view.counts)))
     body.append(container(read, spacing="medium"))
     if view.error:
         body.append(_failure(view.error))
@@ -156,7 +159,11 @@ def button_rows(items: Iterable[Button], width: int = PHONE_WIDTH) -> list[list[
 
 def count_text(counts: Iterable[tuple[str, int]]) -> str:
     """``12 inactive · 3 active · 40 without licence``, in the order given."""
-    return SEPARATOR.join(f"{n:,} {COUNT_WORDS.get(status, status)}" for status, n in counts)
+    return SEPARATOR.join(f"{n:,} {_count_words(status)}" for status, n in counts)
+
+
+def _count_words(status: str) -> str:
+    return say(COUNT_WORDS[status]) if status in COUNT_WORDS else status
 
 
 def signed(n: int) -> str:
@@ -168,35 +175,64 @@ def signed(n: int) -> str:
 
 def _state(view: SyncProgressView) -> tuple[str, Color, str]:
     if view.error:
-        return FAILED, "attention", "The sync stopped."
+        return FAILED, "attention", t("The sync stopped.")
     if view.finished:
-        return DONE, "good", "The sync is complete."
-    return CURRENT, "accent", "Reading users from Microsoft 365"
+        return DONE, "good", t("The sync is complete.")
+    return CURRENT, "accent", t("Reading users from Microsoft 365")
+
+
+def _heading(kind: str, tenant: str) -> str:
+    if kind == "full":
+        return t("Full sync of {tenant}", tenant=tenant)
+    if kind == "delta":
+        return t("Sync of {tenant} (changes only)", tenant=tenant)
+    return t("Sync of {tenant}", tenant=tenant)
 
 
 def _changes(view: SyncProgressView) -> Json:
     lines = [f"{status_words(status)}: {signed(n)}" for status, n in view.changes if n]
     if view.added:
-        lines.append(f"{_users(view.added, 'new user')} in Microsoft 365")
+        lines.append(
+            tn(
+                "{count} new user in Microsoft 365",
+                "{count} new users in Microsoft 365",
+                n=view.added,
+                count=f"{view.added:,}",
+            )
+        )
     if view.removed:
-        lines.append(f"{_users(view.removed)} no longer in Microsoft 365")
-    items = [line(run("Since the last sync", bold=True))]
+        lines.append(
+            tn(
+                "{count} user no longer in Microsoft 365",
+                "{count} users no longer in Microsoft 365",
+                n=view.removed,
+                count=f"{view.removed:,}",
+            )
+        )
+    items = [line(run(t("Since the last sync"), bold=True))]
     if lines:
         items += [status_line(BULLET, "default", paragraphs(text)) for text in lines]
     else:
-        items.append(line(run("Nothing changed."), spacing="small"))
+        items.append(line(run(t("Nothing changed.")), spacing="small"))
     return container(items, spacing="medium", separator=True)
 
 
 def _failure(error: str) -> Json:
     # As on a run's card: Microsoft's words verbatim, default-coloured on the attention background.
-    items = [line(run("What happened", bold=True)), *paragraphs(error, spacing="none")]
+    items = [line(run(t("What happened"), bold=True)), *paragraphs(error, spacing="none")]
     return container(items, style="attention", spacing="medium")
 
 
-def _position(view: UsersListView) -> str:
-    first, last = view.offset + 1, view.offset + len(view.rows)
-    return f"{first:,}–{last:,} of {max(view.total, last):,}"
+def position(offset: int, shown: int, total: int) -> str:
+    """``21–40 of 137``: where a page of ``shown`` rows after ``offset`` stands among ``total``."""
+    first, last = offset + 1, offset + shown
+    # The numbers are formatted here: a template carries no format specs.
+    return t(
+        "{first}–{last} of {total}",
+        first=f"{first:,}",
+        last=f"{last:,}",
+        total=f"{max(total, last):,}",
+    )
 
 
 def _numbers(numbers: str) -> str:
@@ -204,8 +240,8 @@ def _numbers(numbers: str) -> str:
     return ", ".join(part.strip() for part in numbers.split(",") if part.strip())
 
 
-def _users(n: int, noun: str = "user") -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+def _users(n: int) -> str:
+    return tn("{count} user", "{count} users", n=n, count=f"{n:,}")
 
 
 def _capitalized(text: str) -> str:

@@ -20,8 +20,11 @@ from cards.elements import (
 )
 from cards.models import Button, CheckLine, Link, WizardView
 from cards.symbols import CURRENT, DONE, PENDING, WARNING
+from i18n.text import t
 
 STEPS = 4
+# Where the signed-in name goes in its translated sentence (a character no translation contains).
+_NAME = "\ufffc"
 Phase = Literal["done", "current", "later"]
 
 
@@ -38,9 +41,14 @@ class _Step:
 def wizard(view: WizardView) -> Json:
     """The wizard card for ``view``."""
     heading = (
-        f"Step {view.current_step} of {STEPS}" if view.current_step <= STEPS else "All steps done"
+        t("Step {n} of {total}", n=view.current_step, total=STEPS)
+        if view.current_step <= STEPS
+        else t("All steps done")
     )
-    body = [title(f"Connect {view.tenant_name}"), line(run(heading, subtle=True), spacing="none")]
+    body = [
+        title(t("Connect {tenant}", tenant=view.tenant_name)),
+        line(run(heading, subtle=True), spacing="none"),
+    ]
     if view.advice and view.current_step <= 3:
         # The advice matters until the last sign-in is behind the admin.
         body.append(
@@ -59,16 +67,16 @@ def _steps(view: WizardView) -> list[_Step]:
     graph = _signed_in(view.graph_signed_in_as)
     teams = _signed_in(view.teams_signed_in_as)
     return [
-        _Step(1, "Sign in to Microsoft", graph, graph, _some(view.graph_sign_in)),
+        _Step(1, t("Sign in to Microsoft"), graph, graph, _some(view.graph_sign_in)),
         _Step(
             2,
-            "Readiness check",
+            t("Readiness check"),
             check_lines(view.checks),
             _checks_passed(view.checks),
             _some(view.check_again),
         ),
-        _Step(3, "Sign in to Teams admin", teams, teams, _some(view.teams_sign_in)),
-        _Step(4, "Integrate", [], [], _some(view.integrate)),
+        _Step(3, t("Sign in to Teams admin"), teams, teams, _some(view.teams_sign_in)),
+        _Step(4, t("Integrate"), [], [], _some(view.integrate)),
     ]
 
 
@@ -82,14 +90,20 @@ def _checks_passed(checks: tuple[CheckLine, ...]) -> list[Json]:
         return []
     noted = [check for check in checks if check.status != "pass"]
     if not noted:
-        return [line(run(f"All {len(checks)} checks passed", subtle=True), spacing="none")]
+        passed = t("All {n} checks passed", n=len(checks))
+        return [line(run(passed, subtle=True), spacing="none")]
     return check_lines(noted)
 
 
 def _signed_in(who: str | None) -> list[Json]:
     if not who:
         return []
-    return [line(run("Signed in as "), run(who, bold=True), spacing="small")]
+    # One template, so a language may put the name anywhere; the name alone is bold.
+    before, _, after = t("Signed in as {name}", name=_NAME).partition(_NAME)
+    runs = [run(before)] if before else []
+    runs.append(run(who, bold=True))
+    runs += [run(after)] if after else []
+    return [line(*runs, spacing="small")]
 
 
 def _phase(number: int, current: int) -> Phase:
