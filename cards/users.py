@@ -197,7 +197,7 @@ def _changes(view: SyncProgressView) -> Json:
                 "{count} new user in Microsoft 365",
                 "{count} new users in Microsoft 365",
                 n=view.added,
-                count=f"{view.added:,}",
+                count=format(view.added, ","),
             )
         )
     if view.removed:
@@ -206,7 +206,7 @@ def _changes(view: SyncProgressView) -> Json:
                 "{count} user no longer in Microsoft 365",
                 "{count} users no longer in Microsoft 365",
                 n=view.removed,
-                count=f"{view.removed:,}",
+                count=format(view.removed, ","),
             )
         )
     items = [line(run(t("Since the last sync"), bold=True))]
@@ -226,12 +226,13 @@ def _failure(error: str) -> Json:
 def position(offset: int, shown: int, total: int) -> str:
     """``21–40 of 137``: where a page of ``shown`` rows after ``offset`` stands among ``total``."""
     first, last = offset + 1, offset + shown
-    # The numbers are formatted here: a template carries no format specs.
+    # The numbers are formatted here, a template carries no format specs (and format(),
+    # not an f-string: Babel warns about an f-string inside a marked call).
     return t(
         "{first}–{last} of {total}",
-        first=f"{first:,}",
-        last=f"{last:,}",
-        total=f"{max(total, last):,}",
+        first=format(first, ","),
+        last=format(last, ","),
+        total=format(max(total, last), ","),
     )
 
 
@@ -241,7 +242,7 @@ def _numbers(numbers: str) -> str:
 
 
 def _users(n: int) -> str:
-    return tn("{count} user", "{count} users", n=n, count=f"{n:,}")
+    return tn("{count} user", "{count} users", n=n, count=format(n, ","))
 
 
 def _capitalized(text: str) -> str:
