@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from sqlalchemy import Engine
 
 import cards
@@ -25,6 +26,9 @@ from bot.sign_in_pages import SignInPages
 from bot.teams import SendFailed, TeamsSurface
 from bot.turns import Person, Turn
 from cards.models import Button, Notice
+from i18n.catalogue import accepted_locales
+from i18n.language import speaking
+from i18n.text import t
 from provisioning.integrations import Integrations, Purpose, SignedIn, SignInBinding
 
 
@@ -36,6 +40,13 @@ class Bot:
     surface: TeamsSurface
     dialogue: Dialogue
     conversations: ConversationStore
+
+
+@web.middleware
+async def _in_the_browsers_language(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Pages (sign-in, about) in the browser's language; a turn speaks its activity's."""
+    with speaking(*accepted_locales(request.headers.get("Accept-Language"))):
+        return await handler(request)
 
 
 def build_bot(
@@ -67,43 +78,47 @@ def build_bot(
         reference = await asyncio.to_thread(conversations.reference, binding.conversation)
         if reference is None:
             return
-        turn = Turn(
-            kind="message",
-            tenant_id=binding.tenant_id,
-            conversation_key=binding.conversation,
-            conversation_kind="personal",
-            reference=reference,
-            user=Person("", binding.user_id or "", ""),
-        )
-        with contextlib.suppress(SendFailed):
-            if error:
-                await surface.send(
-                    reference,
-                    cards.notice(
-                        Notice(
-                            "The sign-in did not work",
-                            error,
-                            buttons=(Button("Connect", "connect", dialogue.scope(turn)),),
-                            tone="attention",
-                        )
-                    ),
+        # The conversation hears of it in its own language, whatever the browser spoke.
+        with speaking(reference.get("locale")):
+            turn = Turn(
+                kind="message",
+                tenant_id=binding.tenant_id,
+                conversation_key=binding.conversation,
+                conversation_kind="personal",
+                reference=reference,
+                user=Person("", binding.user_id or "", ""),
+            )
+            with contextlib.suppress(SendFailed):
+                if error:
+                    await surface.send(
+                        reference,
+                        cards.notice(
+                            Notice(
+                                t("The sign-in did not work"),
+                                error,
+                                buttons=(Button(t("Connect"), "connect", dialogue.scope(turn)),),
+                                tone="attention",
+                            )
+                        ),
+                    )
+                    return
+                card = await dialogue.wizard(turn)
+                card_id = await asyncio.to_thread(
+                    conversations.card, binding.conversation, "wizard"
                 )
-                return
-            card = await dialogue.wizard(turn)
-            card_id = await asyncio.to_thread(conversations.card, binding.conversation, "wizard")
-            if card_id:
-                await surface.update(reference, card_id, card)
-            else:
-                sent = await surface.send(reference, card)
-                await asyncio.to_thread(
-                    conversations.keep_card, binding.conversation, "wizard", sent, time.time()
-                )
-        if binding.purpose == Purpose.GRAPH.value and binding.user_id:
-            # The admin's next press is on the wizard: have their roles at hand by then.
-            await dialogue.admin(turn)
+                if card_id:
+                    await surface.update(reference, card_id, card)
+                else:
+                    sent = await surface.send(reference, card)
+                    await asyncio.to_thread(
+                        conversations.keep_card, binding.conversation, "wizard", sent, time.time()
+                    )
+            if binding.purpose == Purpose.GRAPH.value and binding.user_id:
+                # The admin's next press is on the wizard: have their roles at hand by then.
+                await dialogue.admin(turn)
 
     pages = SignInPages(integrations, links, authority, after_sign_in, sign_in_page)
-    app = web.Application()
+    app = web.Application(middlewares=[_in_the_browsers_language])
     app.router.add_post("/api/messages", surface.messages)
     app.router.add_get("/auth/start", pages.start)
     app.router.add_get("/auth/callback", pages.callback)

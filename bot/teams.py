@@ -46,6 +46,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from bot.settings import BotSettings
 from bot.turns import Answer, Person, Turn
+from i18n.language import speaking
 from provisioning.integrations import about
 
 _log = logging.getLogger(__name__)
@@ -458,8 +459,12 @@ class TeamsSurface:
                 _log.exception("handling a %s turn failed", turn.kind)
 
     async def answer(self, turn: Turn) -> Answer:
-        """What the logic says to ``turn`` (its log lines name the tenant and conversation)."""
-        with about(tenant_id=turn.tenant_id, conversation=turn.conversation_key):
+        """What the logic says to ``turn`` (its log lines name the tenant and conversation), in
+        the language of the admin's Teams client where the bot speaks it."""
+        with (
+            about(tenant_id=turn.tenant_id, conversation=turn.conversation_key),
+            speaking(turn.locale),
+        ):
             return await self._on_turn(turn)
 
     def spawn(self, coroutine: Awaitable[None]) -> None:

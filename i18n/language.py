@@ -18,10 +18,10 @@ def active() -> Catalogue:
 
 
 @contextmanager
-def speaking(locale: str | None) -> Iterator[Catalogue]:
-    """Speak the language of ``locale`` (Teams' ``de-DE``, a browser's ``de``) inside the block,
-    where a translation exists; English otherwise."""
-    token = _active.set(catalogue_for(locale))
+def speaking(*locales: str | None) -> Iterator[Catalogue]:
+    """Speak the language of ``locales`` (Teams' ``de-DE``, a browser's ``de``; most preferred
+    first) inside the block, where a translation exists; English otherwise."""
+    token = _active.set(catalogue_for(*locales))
     try:
         yield _active.get()
     finally:

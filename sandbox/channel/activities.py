@@ -37,11 +37,12 @@ def envelope(
         "conversation": conversation.conversation_json(thread),
         "recipient": {"id": bot.mri, "name": bot.name},
         "channelData": conversation.channel_data(),
-        "locale": "en-US",
+        "locale": sender.locale if sender else "en-US",
     }
     if sender is not None:
+        country = sender.locale.rpartition("-")[2].upper() if "-" in sender.locale else ""
         activity["entities"] = [
-            {"type": "clientInfo", "locale": "en-US", "country": "US", "platform": "Web"}
+            {"type": "clientInfo", "locale": sender.locale, "country": country, "platform": "Web"}
         ]
     return activity
 

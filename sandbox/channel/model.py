@@ -48,6 +48,10 @@ class Member:
     upn: str
     given_name: str | None = None
     surname: str | None = None
+    # The language of the member's Teams client: Teams sends it as the activity's ``locale``
+    # and in the ``clientInfo`` entity (Microsoft Learn, "Localize your app", handle localized
+    # text submissions; research/botframework-teams.md §3.1 shows both fields).
+    locale: str = "en-US"
 
     @property
     def mri(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sandbox.channel import activities
@@ -54,6 +55,8 @@ class ChannelService:
         self._now = now
         self._service_url = service_url
         self._invoke_timeout = invoke_timeout
+        # Each user's Teams client language, as the client last said it: (tenant, object id).
+        self._locales: dict[tuple[str, str], str] = {}
 
     def reset(self) -> None:
         """Forget conversations and rate-limit counts."""
@@ -75,7 +78,14 @@ class ChannelService:
             user.user_principal_name,
             user.given_name,
             user.surname,
+            self._locales.get((tenant.id, user.id), "en-US"),
         )
+
+    def client_locale(self, tenant_id: str, user_ref: str, locale: str) -> None:
+        """The user's Teams client runs in ``locale`` (a BCP 47 tag such as ``de-DE``) from now
+        on: their activities carry it."""
+        member = self.member(tenant_id, user_ref)
+        self._locales[(member.tenant_id, member.object_id)] = locale
 
     def bot(self, app_id: str) -> Bot:
         """A registered bot."""
@@ -195,7 +205,8 @@ class ChannelService:
             if conversation.kind == "personal":
                 raise ChannelError(403, "Forbidden", "Not a member of this conversation.")
             conversation.members.append(member)
-        return member
+        locale = self._locales.get((member.tenant_id, member.object_id), "en-US")
+        return member if member.locale == locale else replace(member, locale=locale)
 
     # ---------------------------------------------------------------------------- the bot
 

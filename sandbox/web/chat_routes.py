@@ -123,6 +123,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         if kind not in ("personal", "channel"):
             raise ChannelError(400, "BadArgument", "'kind' is personal or channel.")
         user = field(data, "user")
+        _client_locale(channel, field(data, "tenant"), user, data)
         conversation, deliveries = await channel.open(
             field(data, "bot"), field(data, "tenant"), user, kind, str(data.get("team", ""))
         )
@@ -148,6 +149,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         text = data.get("text", "")
         if not isinstance(text, str) or (not text.strip() and value is None):
             raise ChannelError(400, "BadArgument", "Type a message.")
+        _client_locale(channel, conversation.tenant_id, field(data, "user"), data)
         activity, delivery = await channel.say(conversation, field(data, "user"), text, value)
         return json_response({"id": activity["id"], "delivery": delivery.to_json()})
 
@@ -161,6 +163,7 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         trigger = data.get("trigger", "manual")
         if trigger not in ("manual", "automatic"):
             raise ChannelError(400, "BadArgument", "'trigger' is manual or automatic.")
+        _client_locale(channel, conversation.tenant_id, field(data, "user"), data)
         delivery = await channel.click(
             conversation, field(data, "user"), field(data, "activityId"), action, trigger
         )
@@ -217,3 +220,19 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
     r.add_post(f"{conv}/actions", act)
     r.add_post(f"{conv}/uninstall", uninstall)
     r.add_get(f"{conv}/events", events)
+
+
+# A BCP 47 language tag as browsers and Teams clients send them (``de``, ``de-DE``, ``zh-Hans-CN``).
+LOCALE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8}){0,3}")
+
+
+def _client_locale(
+    channel: ChannelService, tenant_id: str, user: str, data: dict[str, Any]
+) -> None:
+    """The web chat says which language its page runs in, as a Teams client does."""
+    locale = data.get("locale")
+    if locale is None:
+        return
+    if not isinstance(locale, str) or not LOCALE.fullmatch(locale):
+        raise ChannelError(400, "BadArgument", "'locale' is a language tag such as de-DE.")
+    channel.client_locale(tenant_id, user, locale)

@@ -282,7 +282,7 @@ async def test_a_new_admin_walks_the_whole_flow_in_the_browser(
     with running_demo(place) as demo:
         demo.sb.control.patch(f"/tenants/{demo.tenant.id}/knobs", json=FAST)
         before = object_counts(demo.sb, demo.tenant)
-        walk = Walk(await browser.new_page(), ARTIFACTS / "whole-flow")
+        walk = Walk(await browser.new_page(locale="en-US"), ARTIFACTS / "whole-flow")
         await walk.open(demo.url)
         await walk.sees("Hello!")
         await walk.shot("welcome")
@@ -301,7 +301,7 @@ async def test_the_flow_survives_a_restart_in_the_middle_of_the_dns_wait(
     with running_demo(place) as demo:
         demo.sb.control.patch(f"/tenants/{demo.tenant.id}/knobs", json=FAST)
         before = object_counts(demo.sb, demo.tenant)
-        walk = Walk(await browser.new_page(), ARTIFACTS / "restart")
+        walk = Walk(await browser.new_page(locale="en-US"), ARTIFACTS / "restart")
         await walk.open(demo.url)
         await _connect(walk, demo)
         await walk.sees("Waiting for DNS: the record is on")

@@ -36,7 +36,7 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 async def _open_chat(browser: Browser, sb: Harness, bot: StandinBot, tenant: SeededTenant) -> Page:
-    page = await browser.new_page()
+    page = await browser.new_page(locale="en-US")
     query = urlencode({"tenant": tenant.id, "user": tenant.admin, "bot": bot.app_id})
     await page.goto(f"{sb.endpoints.chat}?{query}")
     await expect(page.locator("body")).to_have_attribute("data-ready", "true")

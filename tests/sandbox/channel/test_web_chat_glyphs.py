@@ -156,7 +156,7 @@ async def test_the_web_chat_draws_no_missing_glyph_boxes(
 ) -> None:
     """No emoji, icon-font or symbol characters the fonts lack; the rail's icons are SVG that
     loaded; no image or icon request failed."""
-    page = await browser.new_page(ignore_https_errors=True)
+    page = await browser.new_page(ignore_https_errors=True, locale="en-US")
     loaded: dict[str, tuple[int, str]] = {}
     failed: list[str] = []
 

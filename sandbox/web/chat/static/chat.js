@@ -6,6 +6,9 @@ const CARD = "application/vnd.microsoft.card.adaptive";
 const md = window.markdownit({ linkify: true, breaks: true });
 const $ = (id) => document.getElementById(id);
 const state = { directory: null, hostConfig: null, conversation: null, me: null, stream: null };
+// The language the "Teams client" runs in, sent with each activity as Teams does: ?locale=de-DE,
+// else the browser's.
+state.locale = new URLSearchParams(location.search).get("locale") || navigator.language || "en-US";
 
 AdaptiveCards.AdaptiveCard.onProcessMarkdown = (text, result) => {
   result.outputHtml = md.render(text);
@@ -16,7 +19,7 @@ async function api(method, path, body) {
   const response = await fetch(`/chat/api${path}`, {
     method,
     headers: body ? { "Content-Type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
+    body: body ? JSON.stringify({ ...body, locale: state.locale }) : undefined,
   });
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
