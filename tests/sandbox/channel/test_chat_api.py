@@ -62,3 +62,42 @@ async def test_bad_requests_get_a_4xx(chat: Chat, tenant: SeededTenant) -> None:
     assert (await chat.http.post(path, content=b"{bad")).status_code == 400
     assert (await chat.http.post("/api/conversations", json={"bot": "x"})).status_code == 400
     assert chat.bot_state(opened["id"])["activities"] == []
+
+
+async def test_the_chat_s_language_reaches_the_bot_as_teams_sends_a_client_s(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """A page in German: the activity's ``locale`` and its clientInfo entity say de-DE."""
+    opened = await chat.open(tenant.admin)
+
+    answer = await chat.say(opened["id"], tenant.admin, "help", locale="de-DE")
+
+    assert answer.status_code == 200, answer.text
+    activity = bot.received[-1]
+    assert activity["locale"] == "de-DE"
+    client = [e for e in activity["entities"] if e["type"] == "clientInfo"]
+    assert client == [{"type": "clientInfo", "locale": "de-DE", "country": "DE", "platform": "Web"}]
+
+
+async def test_a_chat_without_a_language_speaks_teams_default_english(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """No language given: en-US, as before."""
+    opened = await chat.open(tenant.admin)
+
+    await chat.say(opened["id"], tenant.admin, "help")
+
+    assert bot.received[-1]["locale"] == "en-US"
+
+
+async def test_a_language_that_is_no_language_tag_gets_a_400(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """The page's language is checked like every other field, and nothing is sent."""
+    opened = await chat.open(tenant.admin)
+    before = len(bot.received)
+
+    answer = await chat.say(opened["id"], tenant.admin, "help", locale="<script>")
+
+    assert answer.status_code == 400
+    assert len(bot.received) == before
