@@ -218,10 +218,24 @@ async def running_bot(
 class Client:
     """One user of a tenant in the web chat, talking to the bot."""
 
-    def __init__(self, http: httpx.AsyncClient, under: BotEndpoint, tenant: SeededTenant) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        under: BotEndpoint,
+        tenant: SeededTenant,
+        locale: str | None = None,
+    ) -> None:
         self.http, self.under, self.tenant = http, under, tenant
         self.conversation = ""
         self.user = ""
+        # The language of this user's Teams client (and browser); None leaves the channel's.
+        self.locale = locale
+
+    def _body(self, **fields: Any) -> dict[str, Any]:
+        return {**fields, "locale": self.locale} if self.locale else fields
+
+    def _browser_headers(self) -> dict[str, str]:
+        return {"Accept-Language": self.locale} if self.locale else {}
 
     async def open(self, upn: str, kind: str = "personal", team: str = "") -> None:
         """Open the chat with the bot as ``upn`` (installing it)."""
@@ -232,13 +246,9 @@ class Client:
         )
         response = await self.http.post(
             "/api/conversations",
-            json={
-                "bot": self.under.app_id,
-                "tenant": self.tenant.id,
-                "user": user,
-                "kind": kind,
-                "team": team,
-            },
+            json=self._body(
+                bot=self.under.app_id, tenant=self.tenant.id, user=user, kind=kind, team=team
+            ),
         )
         assert response.status_code == 200, response.text
         self.conversation, self.user = response.json()["id"], user
@@ -247,7 +257,7 @@ class Client:
         """Type a message."""
         response = await self.http.post(
             f"/api/conversations/{urllib.parse.quote(self.conversation, safe='')}/messages",
-            json={"user": self.user, "text": text},
+            json=self._body(user=self.user, text=text),
         )
         assert response.status_code == 200, response.text
 
@@ -258,11 +268,11 @@ class Client:
         data = {**action.get("data", {}), **inputs}
         response = await self.http.post(
             f"/api/conversations/{urllib.parse.quote(self.conversation, safe='')}/actions",
-            json={
-                "user": self.user,
-                "activityId": card["id"],
-                "action": {"type": "Action.Execute", "verb": action["verb"], "data": data},
-            },
+            json=self._body(
+                user=self.user,
+                activityId=card["id"],
+                action={"type": "Action.Execute", "verb": action["verb"], "data": data},
+            ),
         )
         assert response.status_code == 200, response.text
         delivery: dict[str, Any] = response.json()["delivery"]
@@ -307,7 +317,9 @@ class Client:
 
     async def start_sign_in(self, link: str) -> tuple[str, str]:
         """Open the link: where it sends the browser, and the browser's sign-in cookie."""
-        async with httpx.AsyncClient(follow_redirects=False, timeout=30) as bot_pages:
+        async with httpx.AsyncClient(
+            follow_redirects=False, timeout=30, headers=self._browser_headers()
+        ) as bot_pages:
             start = await bot_pages.get(link)
         assert start.status_code == 302, start.text
         return start.headers["Location"], start.cookies[SIGN_IN_COOKIE]
@@ -325,9 +337,10 @@ class Client:
     ) -> httpx.Response:
         """Post Microsoft's answer to the bot from a browser holding ``cookie``."""
         url, params = answer
+        cookies = {"Cookie": f"{SIGN_IN_COOKIE}={cookie}"} if cookie else {}
         async with httpx.AsyncClient(timeout=30) as bot_pages:
             return await bot_pages.post(
-                url, data=params, headers={"Cookie": f"{SIGN_IN_COOKIE}={cookie}"} if cookie else {}
+                url, data=params, headers={**self._browser_headers(), **cookies}
             )
 
 
