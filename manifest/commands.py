@@ -25,6 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from i18n.text import N_, say
+
 Scope = Literal["personal", "team"]
 
 MAX_COMMANDS = 10
@@ -34,7 +36,8 @@ MAX_DESCRIPTION = 128
 
 @dataclass(frozen=True)
 class Command:
-    """A command as the menu shows it: the word the bot reads and what it does."""
+    """A command as the menu shows it: the word the bot reads (the same in every language: the
+    menu puts it into the compose box as typed text) and what it does (translated)."""
 
     title: str
     description: str
@@ -45,32 +48,37 @@ class Command:
 CATALOGUE: dict[str, Command] = {
     command.title: command
     for command in (
-        Command("help", "What I can do, and the commands I understand"),
-        Command("connect", "Connect this organization to the voice platform, step by step"),
-        Command("status", "Where the integration stands: steps done, under way and waiting"),
-        Command("readiness", "Check the prerequisites again: admin roles, licences, domain"),
-        Command("integrate", "Start the integration, once both sign-ins are done"),
-        Command("retry", "Try a failed run again from the step that failed"),
-        Command("cancel", "Stop the run under way"),
-        Command("remove", "Remove everything the integration created (asks first; no undo)"),
+        Command("help", N_("What I can do, and the commands I understand")),
+        Command("connect", N_("Connect this organization to the voice platform, step by step")),
+        Command("status", N_("Where the integration stands: steps done, under way and waiting")),
+        Command("readiness", N_("Check the prerequisites again: admin roles, licences, domain")),
+        Command("integrate", N_("Start the integration, once both sign-ins are done")),
+        Command("retry", N_("Try a failed run again from the step that failed")),
+        Command("cancel", N_("Stop the run under way")),
+        Command("remove", N_("Remove everything the integration created (asks first; no undo)")),
         Command(
             "sync",
-            "Sync Teams Phone users from Microsoft 365; name one user to sync just them",
+            N_("Sync Teams Phone users from Microsoft 365; name one user to sync just them"),
             user_sync=True,
         ),
-        Command("users", "List synced users: all, active, inactive or unlicensed", user_sync=True),
-        Command("user", "Look up one user, e.g. user alex@contoso.com", user_sync=True),
+        Command(
+            "users", N_("List synced users: all, active, inactive or unlicensed"), user_sync=True
+        ),
+        Command("user", N_("Look up one user, e.g. user alex@contoso.com"), user_sync=True),
         Command(
             "activate",
-            "Give a user a phone number and calling, e.g. activate alex@contoso.com +441632960001",
+            N_(
+                "Give a user a phone number and calling, e.g. activate alex@contoso.com "
+                "+441632960001"
+            ),
             user_sync=True,
         ),
         Command(
             "deactivate",
-            "Take a user's phone number and calling away, e.g. deactivate alex@contoso.com",
+            N_("Take a user's phone number and calling away, e.g. deactivate alex@contoso.com"),
             user_sync=True,
         ),
-        Command("export", "Send the synced users as a CSV file", user_sync=True),
+        Command("export", N_("Send the synced users as a CSV file"), user_sync=True),
     )
 }
 
@@ -111,7 +119,7 @@ def command_lists(include_user_sync: bool) -> list[dict[str, object]]:
         {
             "scopes": [scope],
             "commands": [
-                {"title": command.title, "description": command.description}
+                {"title": command.title, "description": say(command.description)}
                 for command in listed(scope, include_user_sync)
             ],
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from manifest.commands import command_lists
+from manifest.localization import localization_info
 from manifest.options import PackageOptions
 from manifest.texts import SHORT_DESCRIPTION, full_description
 
@@ -12,6 +13,9 @@ from manifest.texts import SHORT_DESCRIPTION, full_description
 # and a test fails when a newer one there leaves this behind).
 SCHEMA_VERSION = "1.30"
 SCHEMA_URL = f"https://developer.microsoft.com/json-schemas/teams/v{SCHEMA_VERSION}/MicrosoftTeams.schema.json"
+LOCALIZATION_SCHEMA_URL = SCHEMA_URL.replace(
+    "MicrosoftTeams.schema.json", "MicrosoftTeams.Localization.schema.json"
+)
 COLOR_ICON = "color.png"
 OUTLINE_ICON = "outline.png"
 
@@ -61,4 +65,5 @@ def build_manifest(options: PackageOptions) -> dict[str, Any]:
         "defaultInstallScope": "personal",
         "validDomains": list(options.valid_domains),
         "webApplicationInfo": {"id": web_app_id, "resource": _resource(options, web_app_id)},
+        "localizationInfo": localization_info(),
     }

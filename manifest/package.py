@@ -9,8 +9,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from manifest.document import COLOR_ICON, OUTLINE_ICON, build_manifest
+from manifest.document import COLOR_ICON, LOCALIZATION_SCHEMA_URL, OUTLINE_ICON, build_manifest
 from manifest.icons import color_icon, outline_icon
+from manifest.localization import file_name, localization_file, translated_languages
 from manifest.options import PackageOptions
 
 # Zip entries carry a time and the system that made them; fixing both makes a package depend
@@ -22,12 +23,19 @@ _READABLE = 0o100644 << 16
 
 def package_contents(options: PackageOptions) -> dict[str, bytes]:
     """The package's files by name: Teams wants them at the root of the zip."""
-    text = json.dumps(build_manifest(options), indent=2, ensure_ascii=False) + "\n"
-    return {
-        "manifest.json": text.encode(),
+    contents = {
+        "manifest.json": _json(build_manifest(options)),
         COLOR_ICON: color_icon(options.accent_color),
         OUTLINE_ICON: outline_icon(),
     }
+    for language in translated_languages():
+        strings = localization_file(options, language, LOCALIZATION_SCHEMA_URL)
+        contents[file_name(language)] = _json(strings)
+    return contents
+
+
+def _json(document: dict[str, object]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def package_name(options: PackageOptions) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-SHORT_DESCRIPTION = "Connect Microsoft Teams to your voice platform with Direct Routing"
+from i18n.text import N_, say
 
-_INTEGRATION = (
+SHORT_DESCRIPTION = N_("Connect Microsoft Teams to your voice platform with Direct Routing")
+
+_INTEGRATION = N_(
     "Sets up Microsoft Teams Direct Routing in your Microsoft 365 organization from a chat. "
     "A tenant administrator signs in to Microsoft twice: once so the app can read and change "
     "the tenant through Microsoft Graph, once for the Teams administration it does on the "
@@ -17,16 +19,18 @@ _INTEGRATION = (
     "default voice routing policy, and users and settings of any other voice provider, are "
     "never touched."
 )
-_USER_SYNC = (
-    " Afterwards, sync your Teams Phone users, activate each with a phone number, and export "
+_USER_SYNC = N_(
+    "Afterwards, sync your Teams Phone users, activate each with a phone number, and export "
     "the list as a CSV file."
 )
-_REMOVAL = (
-    " The remove command takes everything out again after an explicit confirmation, so the "
+_REMOVAL = N_(
+    "The remove command takes everything out again after an explicit confirmation, so the "
     "tenant can be moved to another platform or integrated again from scratch."
 )
 
 
 def full_description(include_user_sync: bool) -> str:
-    """The full description, naming user sync only when the app offers it."""
-    return _INTEGRATION + (_USER_SYNC if include_user_sync else "") + _REMOVAL
+    """The full description (in the language being spoken), naming user sync only when the app
+    offers it."""
+    parts = (_INTEGRATION, _USER_SYNC, _REMOVAL) if include_user_sync else (_INTEGRATION, _REMOVAL)
+    return " ".join(say(part) for part in parts)

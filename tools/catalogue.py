@@ -27,7 +27,7 @@ from babel.messages.pofile import write_po
 from i18n.catalogue import DOMAIN, languages, po_path, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "cards", "provisioning")
+PACKAGES = ("bot", "cards", "manifest", "provisioning")
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"t": None, "tn": (1, 2), "N_": None}
 MessageId = str | tuple[str, str]
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
@@ -12,7 +14,8 @@ from jsonschema.protocols import Validator
 
 from manifest.document import SCHEMA_URL
 
-PACKAGE = Path(__file__).parent / "schema" / "node_modules" / "@microsoft" / "app-manifest"
+NPM_FOLDER = Path(__file__).parent / "schema"
+PACKAGE = NPM_FOLDER / "node_modules" / "@microsoft" / "app-manifest"
 TEAMS_SCHEMAS = PACKAGE / "build" / "json-schemas" / "teams"
 _MICROSOFT = "https://developer.microsoft.com/"
 
@@ -59,3 +62,21 @@ def schema_errors(manifest: dict[str, Any]) -> list[str]:
     """What the schema named by the manifest's ``$schema`` says is wrong with it (none: valid)."""
     errors = _validator(manifest["$schema"]).iter_errors(manifest)
     return sorted(f"{error.json_path}: {error.message}" for error in errors)
+
+
+def microsoft_errors(manifest: dict[str, Any]) -> list[str]:
+    """What Microsoft's validator in the npm package says, run with node."""
+    node = shutil.which("node")
+    assert node is not None, "node is needed to run Microsoft's validator"
+    result = subprocess.run(
+        [node, str(NPM_FOLDER / "validate.js")],
+        input=json.dumps(manifest),
+        capture_output=True,
+        text=True,
+        cwd=NPM_FOLDER,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    errors: list[str] = json.loads(result.stdout)
+    return errors

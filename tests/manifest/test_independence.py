@@ -1,4 +1,5 @@
-"""manifest/ is a package of its own: plain values in, nothing else of the product imported."""
+"""manifest/ is a package of its own: plain values in, nothing else of the product imported but
+the translations (its German strings come from the bot's own catalogues)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def _imports() -> set[str]:
     return imported
 
 
-def test_the_manifest_package_imports_only_itself_and_the_standard_library() -> None:
-    """No bot, provisioning or sandbox, and no third-party package to install at run time."""
-    assert _imports() - {"manifest"} <= sys.stdlib_module_names
+def test_the_manifest_package_imports_only_itself_the_translations_and_the_standard_library() -> (
+    None
+):
+    """No bot, provisioning or sandbox, and no third-party package but the translations'."""
+    assert _imports() - {"manifest", "i18n"} <= sys.stdlib_module_names

@@ -9,12 +9,13 @@ from pathlib import Path
 from manifest import PackageOptions, build_manifest, build_package, package_name
 
 
-def test_the_zip_holds_exactly_the_manifest_and_two_icons(
+def test_the_zip_holds_exactly_the_manifest_two_icons_and_the_german_strings(
     options: PackageOptions, tmp_path: Path
 ) -> None:
-    """manifest.json, color.png and outline.png, at the zip's root and nothing else."""
+    """manifest.json, color.png, outline.png and de.json, at the zip's root and nothing else."""
     with zipfile.ZipFile(build_package(options, tmp_path)) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        names = sorted(archive.namelist())
+    assert names == ["color.png", "de.json", "manifest.json", "outline.png"]
 
 
 def test_the_zipped_manifest_is_the_built_one(options: PackageOptions, tmp_path: Path) -> None:

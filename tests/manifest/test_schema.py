@@ -6,40 +6,24 @@ import copy
 import dataclasses
 import json
 import re
-import shutil
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from manifest import SCHEMA_URL, SCHEMA_VERSION, PackageOptions, build_manifest
-from tests.manifest.schema import PACKAGE, TEAMS_SCHEMAS, schema_errors, schema_file
-
-NPM_FOLDER = Path(__file__).parent / "schema"
+from tests.manifest.schema import (
+    NPM_FOLDER,
+    PACKAGE,
+    TEAMS_SCHEMAS,
+    microsoft_errors,
+    schema_errors,
+    schema_file,
+)
 
 
 def _version(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.removeprefix("v").split("."))
-
-
-def _microsoft_errors(manifest: dict[str, Any]) -> list[str]:
-    """What Microsoft's validator in the npm package says, run with node."""
-    node = shutil.which("node")
-    assert node is not None, "node is needed to run Microsoft's validator"
-    result = subprocess.run(
-        [node, str(NPM_FOLDER / "validate.js")],
-        input=json.dumps(manifest),
-        capture_output=True,
-        text=True,
-        cwd=NPM_FOLDER,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    errors: list[str] = json.loads(result.stdout)
-    return errors
 
 
 Breakage = Callable[[dict[str, Any]], dict[str, Any]]
@@ -122,7 +106,7 @@ def test_an_unknown_property_fails_the_schema(options: PackageOptions) -> None:
 
 def test_microsoft_validator_accepts_the_manifest(options: PackageOptions) -> None:
     """The npm package's own validator (AJV, offline) finds nothing wrong either."""
-    assert _microsoft_errors(build_manifest(options)) == []
+    assert microsoft_errors(build_manifest(options)) == []
 
 
 @pytest.mark.parametrize("breakage", [_without_bot_id, _with_long_title])
@@ -132,4 +116,4 @@ def test_microsoft_validator_refuses_what_the_schema_check_refuses(
     """Both validators agree on a broken manifest."""
     broken = breakage(build_manifest(options))
     assert schema_errors(broken)
-    assert _microsoft_errors(broken)
+    assert microsoft_errors(broken)
