@@ -12,37 +12,45 @@ import cards
 from bot.conversations import ConversationStore
 from bot.teams import SendFailed, TeamsSurface
 from cards.models import Button, Notice
+from i18n.text import N_, say, t
 from provisioning.integrations import Integrations, SyncSummary
 
 _log = logging.getLogger(__name__)
-_WORDS = {
-    "inactive": "inactive",
-    "active": "active",
-    "unlicensed": "without a Teams Phone licence",
-    "other": "with another provider",
+# A fact's label per status (marked only, said in the language being spoken).
+_LABELS = {
+    "inactive": N_("users inactive"),
+    "active": N_("users active"),
+    "unlicensed": N_("users without a Teams Phone licence"),
+    "other": N_("users with another provider"),
 }
 
 
 def hint(summary: SyncSummary, tenant_id: str, conversation: str) -> Notice | None:
     """What to say about a sync's changes (``None``: nothing changed)."""
-    lines = [
-        (f"{change:+d}", f"users {_WORDS.get(status, status)}")
-        for status, change in summary.changes().items()
-    ]
+    lines = [(f"{change:+d}", _label(status)) for status, change in summary.changes().items()]
     if summary.added:
-        lines.append((f"+{summary.added}", "new users in Microsoft 365"))
+        lines.append((f"+{summary.added}", t("new users in Microsoft 365")))
     if summary.removed:
-        lines.append((f"-{summary.removed}", "users deleted in Microsoft 365"))
+        lines.append((f"-{summary.removed}", t("users deleted in Microsoft 365")))
     if not lines:
         return None
     scope = {"tenant": tenant_id, "conversation": conversation}
     return Notice(
-        "Your users changed in Microsoft 365",
-        "The regular sync found changes made outside this chat (in the Microsoft 365 or "
-        "Teams admin centre).",
+        t("Your users changed in Microsoft 365"),
+        t(
+            "The regular sync found changes made outside this chat (in the Microsoft 365 or "
+            "Teams admin centre)."
+        ),
         facts=tuple(lines),
-        buttons=(Button("Show the users", "users", scope),),
+        buttons=(Button(t("Show the users"), "users", scope),),
     )
+
+
+def _label(status: str) -> str:
+    """A fact's label for the users of ``status`` whose number changed."""
+    if status in _LABELS:
+        return say(_LABELS[status])
+    return t("users {status}", status=status)
 
 
 class ChangeHints:

@@ -6,44 +6,51 @@ import difflib
 import re
 from dataclasses import dataclass
 
-# name -> (what it does, whether it changes anything, other words for it)
+from i18n.text import N_, say
+
+# name -> (what it does, whether it changes anything, other words for it); what it does is
+# marked only, and said in the turn's language by ``describe``.
 COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
-    "help": ("What I can do for you", False, ("hi", "hello", "commands", "?")),
+    "help": (N_("What I can do for you"), False, ("hi", "hello", "commands", "?")),
     "connect": (
-        "Connect this organization to the voice platform, step by step",
+        N_("Connect this organization to the voice platform, step by step"),
         False,
         ("setup", "start", "begin", "wizard"),
     ),
-    "status": ("Where the integration stands", False, ("state", "progress")),
-    "readiness": ("Check every prerequisite again", False, ("check", "ready", "prerequisites")),
-    "integrate": ("Start the integration (after both sign-ins)", True, ("provision",)),
-    "retry": ("Try a failed run again", True, ("again", "resume")),
-    "cancel": ("Stop the run under way", True, ("stop", "abort")),
+    "status": (N_("Where the integration stands"), False, ("state", "progress")),
+    "readiness": (N_("Check every prerequisite again"), False, ("check", "ready", "prerequisites")),
+    "integrate": (N_("Start the integration (after both sign-ins)"), True, ("provision",)),
+    "retry": (N_("Try a failed run again"), True, ("again", "resume")),
+    "cancel": (N_("Stop the run under way"), True, ("stop", "abort")),
     "remove": (
-        "Remove everything the integration created",
+        N_("Remove everything the integration created"),
         True,
         ("delete", "uninstall", "disconnect"),
     ),
     "sync": (
-        "Read the users from Microsoft 365 again (sync <name> for one user)",
+        N_("Read the users from Microsoft 365 again (sync <name> for one user)"),
         True,
         ("resync", "refresh"),
     ),
     "users": (
-        "List the users: users inactive, active, unlicensed or other",
+        N_("List the users: users inactive, active, unlicensed or other"),
         True,
         ("list", "people"),
     ),
-    "user": ("One user's details: user <name or address>", True, ("who", "find", "lookup")),
-    "export": ("The user list as a CSV file", True, ("csv", "download")),
+    "user": (N_("One user's details: user <name or address>"), True, ("who", "find", "lookup")),
+    "export": (N_("The user list as a CSV file"), True, ("csv", "download")),
     "activate": (
-        "Give a user a phone number: activate <user> [number]",
+        N_("Give a user a phone number: activate <user> [number]"),
         True,
         ("enable", "assign"),
     ),
-    "deactivate": ("Take a user's number away: deactivate <user>", True, ("disable", "unassign")),
+    "deactivate": (
+        N_("Take a user's number away: deactivate <user>"),
+        True,
+        ("disable", "unassign"),
+    ),
     "numbers": (
-        "Number ranges to activate from: numbers, numbers add <first> - <last>",
+        N_("Number ranges to activate from: numbers, numbers add <first> - <last>"),
         True,
         ("ranges", "range"),
     ),
@@ -52,12 +59,12 @@ COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
 # for its admins. Anywhere else they are not parsed, suggested or listed.
 OPERATOR_COMMANDS: dict[str, tuple[str, bool, tuple[str, ...]]] = {
     "customers": (
-        "Every customer tenant and where it stands: customers failed, waiting, connected…",
+        N_("Every customer tenant and where it stands: customers failed, waiting, connected…"),
         True,
         ("tenants", "clients"),
     ),
     "customer": (
-        "One customer's status and audit history: customer <name, domain or tenant id>",
+        N_("One customer's status and audit history: customer <name, domain or tenant id>"),
         True,
         ("tenant", "client"),
     ),
@@ -119,7 +126,7 @@ def describe(admin: bool, operator: bool = False) -> list[tuple[str, str]]:
     only for an admin of the provider's own tenant (``operator``)."""
     listed = {**COMMANDS, **OPERATOR_COMMANDS} if operator and admin else COMMANDS
     return [
-        (name, description)
+        (name, say(description))
         for name, (description, changes, _) in listed.items()
         if admin or not changes
     ]

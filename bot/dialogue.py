@@ -24,8 +24,9 @@ from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
 from bot.operator_commands import OperatorCommands
 from bot.turns import Answer, Turn, card_answer
 from bot.users_commands import UserCommands
-from bot.views import integration_summary, progress_view, removal_summary, wizard_view
+from bot.views import integration_summary, progress_view, removal_summary, said, wizard_view
 from cards.models import Button, Notice, RemovalWarningView
+from i18n.text import t
 from provisioning.integrations import (
     AdminCheck,
     Integrations,
@@ -79,9 +80,12 @@ class Dialogue:
             return self._refusal(
                 turn,
                 Notice(
-                    "Something went wrong on our side",
-                    "Nothing was changed. Try again in a moment; if it keeps happening, tell "
-                    f"the provider the reference {reference}.",
+                    t("Something went wrong on our side"),
+                    t(
+                        "Nothing was changed. Try again in a moment; if it keeps happening, tell "
+                        "the provider the reference {reference}.",
+                        reference=reference,
+                    ),
                     tone="attention",
                 ),
             )
@@ -89,7 +93,7 @@ class Dialogue:
     async def _on_turn(self, turn: Turn) -> Answer:
         if not turn.tenant_id:
             return self._say(
-                turn, Notice("I work in Teams chats of an organization only.", tone="warning")
+                turn, Notice(t("I work in Teams chats of an organization only."), tone="warning")
             )
         if turn.kind == "uninstalled":
             await asyncio.to_thread(self.conversations.uninstalled, turn.conversation_key, _now())
@@ -127,8 +131,9 @@ class Dialogue:
             return self._say(
                 turn,
                 Notice(
-                    f"I don't know \u201c{turn.text[:60]}\u201d.",
-                    "Did you mean: " + ", ".join(suggestions) + "?",
+                    t("I don't know \u201c{text}\u201d.", text=turn.text[:60]),
+                    # The suggestions are command words: typed in English in every language.
+                    t("Did you mean: {commands}?", commands=", ".join(suggestions)),
                     buttons=tuple(Button(s, s, self.scope(turn)) for s in suggestions[:3]),
                 ),
             )
@@ -158,8 +163,8 @@ class Dialogue:
             return self._refusal(
                 turn,
                 Notice(
-                    "That button belongs to another conversation.",
-                    "Nothing was changed.",
+                    t("That button belongs to another conversation."),
+                    t("Nothing was changed."),
                     tone="attention",
                 ),
             )
@@ -167,8 +172,8 @@ class Dialogue:
             return self._refusal(
                 turn,
                 Notice(
-                    "That button was meant for someone else.",
-                    "Nothing was changed.",
+                    t("That button was meant for someone else."),
+                    t("Nothing was changed."),
                     tone="attention",
                 ),
             )
@@ -177,7 +182,9 @@ class Dialogue:
         return await self._run(turn.verb, turn)
 
     def _dead_button(self, turn: Turn) -> Answer:
-        return self._refusal(turn, Notice("That button no longer does anything.", tone="warning"))
+        return self._refusal(
+            turn, Notice(t("That button no longer does anything."), tone="warning")
+        )
 
     def operator(self, turn: Turn) -> bool:
         """Whether the turn is in a conversation of the provider's own tenant (where its admins
@@ -193,7 +200,7 @@ class Dialogue:
         if cached is not None and cached.until > _now():
             return cached.check
         if not turn.user.aad_object_id:
-            return AdminCheck(False, (), "Teams did not say who you are")
+            return AdminCheck(False, (), t("Teams did not say who you are"))
         check = await self.integrations.admin_check(turn.tenant_id, turn.user.aad_object_id)
         if not check.unknown:
             self._admins[key] = _Cached(check, _now() + self._admin_ttl)
@@ -201,22 +208,25 @@ class Dialogue:
 
     def _refuse(self, turn: Turn, check: AdminCheck) -> Answer:
         if check.unknown:
-            text = (
-                f"I cannot tell whether you are an admin ({check.unknown}). Start with "
-                "“connect”: an admin signs in first."
+            text = t(
+                "I cannot tell whether you are an admin ({reason}). Start with "
+                "“connect”: an admin signs in first.",
+                reason=said(check.unknown),
             )
         else:
-            held = ", ".join(check.roles) or "no admin role"
-            text = (
+            # The roles are Microsoft's names for them, as the directory gave them.
+            held = ", ".join(check.roles) or t("no admin role")
+            text = t(
                 "Only admins of this organization can do that (Global Administrator, or Teams, "
-                f"User and Domain Name Administrator). You hold: {held}."
+                "User and Domain Name Administrator). You hold: {roles}.",
+                roles=held,
             )
         return self._refusal(
             turn,
             Notice(
-                "That needs an admin",
+                t("That needs an admin"),
                 text,
-                buttons=(Button("Help", "help", self.scope(turn)),),
+                buttons=(Button(t("Help"), "help", self.scope(turn)),),
                 tone="warning",
             ),
         )
@@ -255,7 +265,7 @@ class Dialogue:
 
     async def _tenant(self, turn: Turn) -> tuple[TenantView | None, str]:
         view = await self.integrations.tenant(turn.tenant_id)
-        return view, (view.display_name if view and view.display_name else "your organization")
+        return view, (view.display_name if view and view.display_name else t("your organization"))
 
     # ---------------------------------------------------------------------- handlers
 
@@ -264,13 +274,18 @@ class Dialogue:
         return self._say(
             turn,
             Notice(
-                f"Hello! I connect {name} to your voice provider through Teams Direct Routing.",
-                "It takes four steps: you sign in to Microsoft, I check everything is ready, you "
-                "sign in to the Teams admin centre, and I set it all up. It usually takes a few "
-                "minutes; DNS can make it an hour. Type “help” to see what else I can do.",
+                t(
+                    "Hello! I connect {name} to your voice provider through Teams Direct Routing.",
+                    name=name,
+                ),
+                t(
+                    "It takes four steps: you sign in to Microsoft, I check everything is ready, "
+                    "you sign in to the Teams admin centre, and I set it all up. It usually takes "
+                    "a few minutes; DNS can make it an hour. Type “help” to see what else I can do."
+                ),
                 buttons=(
-                    Button("Connect", "connect", self.scope(turn), "positive"),
-                    Button("Help", "help", self.scope(turn)),
+                    Button(t("Connect"), "connect", self.scope(turn), "positive"),
+                    Button(t("Help"), "help", self.scope(turn)),
                 ),
             ),
         )
@@ -281,15 +296,10 @@ class Dialogue:
         if tenant is not None and "graph" in tenant.signed_in:
             admin = (await self.admin(turn)).is_admin
         lines = describe(admin, self.operator(turn))
-        return self._say(
-            turn,
-            Notice(
-                "What I can do",
-                "Type a command, here or with an @mention in a channel."
-                + ("" if admin else " Commands that change things need an admin."),
-                facts=tuple(lines),
-            ),
-        )
+        text = t("Type a command, here or with an @mention in a channel.")
+        if not admin:
+            text += " " + t("Commands that change things need an admin.")
+        return self._say(turn, Notice(t("What I can do"), text, facts=tuple(lines)))
 
     async def wizard(self, turn: Turn) -> dict[str, Any]:
         """The wizard card for the turn's tenant, where it stands now."""
@@ -316,9 +326,9 @@ class Dialogue:
             return self._say(
                 turn,
                 Notice(
-                    f"{name} is not connected.",
-                    "Type “connect” to start.",
-                    buttons=(Button("Connect", "connect", self.scope(turn), "positive"),),
+                    t("{name} is not connected.", name=name),
+                    t("Type “connect” to start."),
+                    buttons=(Button(t("Connect"), "connect", self.scope(turn), "positive"),),
                 ),
             )
         run = await self.integrations.latest_run(turn.tenant_id)
@@ -351,7 +361,7 @@ class Dialogue:
                 turn.conversation_key,
             )
         except Refused as refused:
-            return self._refused(turn, refused, "The integration cannot start yet")
+            return self._refused(turn, refused, t("The integration cannot start yet"))
         run = await self.integrations.view(run_id)
         progress = await self.progress_card(run, name, turn)
         if turn.kind == "action":
@@ -362,17 +372,20 @@ class Dialogue:
         return Answer(cards=(progress,), remember=((f"run:{run_id}", 0),))
 
     def _refused(self, turn: Turn, refused: Refused, title: str) -> Answer:
+        # The facade's checks and reason, said in the admin's language; a check's detail and
+        # its fix are sentences of their own, so they are joined as they are.
         facts = tuple(
-            (c.title, f"{c.detail} {c.fix}".strip())
+            (said(c.title), f"{said(c.detail)} {said(c.fix)}".strip())
             for c in refused.checks
             if c.status.value == "fail"
         )
-        buttons = [Button("Connect", "connect", self.scope(turn))]
+        buttons = [Button(t("Connect"), "connect", self.scope(turn))]
         if refused.run_id:
-            buttons.append(Button("Status", "status", self.scope(turn)))
-        return self._refusal(
-            turn, Notice(title, refused.reason, facts=facts, buttons=tuple(buttons), tone="warning")
+            buttons.append(Button(t("Status"), "status", self.scope(turn)))
+        notice = Notice(
+            title, said(refused.reason), facts=facts, buttons=tuple(buttons), tone="warning"
         )
+        return self._refusal(turn, notice)
 
     async def _run_of(self, turn: Turn, want: str) -> RunView | None:
         run_id = turn.data.get("run")
@@ -394,11 +407,11 @@ class Dialogue:
     async def _retry(self, turn: Turn) -> Answer:
         run = await self._run_of(turn, "failed")
         if run is None or run.status != "failed":
-            return self._say(turn, Notice("There is no failed run to retry.", tone="info"))
+            return self._say(turn, Notice(t("There is no failed run to retry."), tone="info"))
         try:
             await self.integrations.retry(run.run_id, turn.user.name or turn.user.aad_object_id)
         except Refused as refused:
-            return self._refused(turn, refused, "It cannot be retried now")
+            return self._refused(turn, refused, t("It cannot be retried now"))
         await self.integrations.subscribe(run.run_id, turn.conversation_key)
         _, name = await self._tenant(turn)
         card = await self.progress_card(await self.integrations.view(run.run_id), name, turn)
@@ -407,7 +420,7 @@ class Dialogue:
     async def _cancel(self, turn: Turn) -> Answer:
         run = await self._run_of(turn, "active")
         if run is None or not run.active:
-            return self._say(turn, Notice("Nothing is running.", tone="info"))
+            return self._say(turn, Notice(t("Nothing is running."), tone="info"))
         result = await self.integrations.cancel(
             run.run_id, turn.user.name or turn.user.aad_object_id
         )
@@ -415,9 +428,13 @@ class Dialogue:
         card = await self.progress_card(await self.integrations.view(run.run_id), name, turn)
         if turn.kind == "action":
             return Answer(replace=card)
-        text = "It has stopped." if result.stopped else "It is stopping; this takes a few seconds."
+        text = (
+            t("It has stopped.")
+            if result.stopped
+            else t("It is stopping; this takes a few seconds.")
+        )
         return Answer(
-            cards=(card, cards.notice(Notice("Cancelled.", text))),
+            cards=(card, cards.notice(Notice(t("Cancelled."), text))),
             remember=((f"run:{run.run_id}", 0),),
         )
 
@@ -427,17 +444,21 @@ class Dialogue:
     async def _remove(self, turn: Turn, error: str = "") -> Answer:
         tenant, name = await self._tenant(turn)
         if tenant is None:
-            return self._say(turn, Notice(f"{name} is not connected: there is nothing to remove."))
+            return self._say(
+                turn, Notice(t("{name} is not connected: there is nothing to remove.", name=name))
+            )
         objects = await self.integrations.integration_objects(turn.tenant_id, removal=True)
         view = RemovalWarningView(
             tenant_name=name,
             initial_domain=tenant.initial_domain,
             deleting=(
-                *(objects or ("nothing in the tenant yet",)),
-                "the stored sign-ins of this organization",
+                *((said(o) for o in objects) if objects else (t("nothing in the tenant yet"),)),
+                t("the stored sign-ins of this organization"),
             ),
-            confirm=Button("Remove everything", "remove_confirm", self.scope(turn), "destructive"),
-            cancel=Button("Keep it", "remove_keep", self.scope(turn)),
+            confirm=Button(
+                t("Remove everything"), "remove_confirm", self.scope(turn), "destructive"
+            ),
+            cancel=Button(t("Keep it"), "remove_keep", self.scope(turn)),
             error=error,
         )
         return self._card(turn, cards.removal_warning(view))
@@ -446,9 +467,10 @@ class Dialogue:
         tenant, name = await self._tenant(turn)
         typed = str(turn.data.get("confirmation", "")).strip().lower()
         if tenant is None or typed != tenant.initial_domain.lower():
-            expected = tenant.initial_domain if tenant else "the initial domain"
+            expected = tenant.initial_domain if tenant else t("the initial domain")
             return await self._remove(
-                turn, f"Type {expected} exactly to confirm; nothing was removed."
+                turn,
+                t("Type {expected} exactly to confirm; nothing was removed.", expected=expected),
             )
         try:
             run_id = await self.integrations.start(
@@ -458,7 +480,7 @@ class Dialogue:
                 turn.conversation_key,
             )
         except Refused as refused:
-            return self._refused(turn, refused, "The removal cannot start")
+            return self._refused(turn, refused, t("The removal cannot start"))
         run = await self.integrations.view(run_id)
         card = await self.progress_card(run, name, turn)
         if turn.kind == "action":
@@ -466,7 +488,7 @@ class Dialogue:
         return Answer(cards=(card,), remember=((f"run:{run_id}", 0),))
 
     async def _remove_keep(self, turn: Turn) -> Answer:
-        return self._say(turn, Notice("Nothing was removed.", tone="good"))
+        return self._say(turn, Notice(t("Nothing was removed."), tone="good"))
 
     async def _sync(self, turn: Turn) -> Answer:
         return await self.user_commands.sync(turn)

@@ -8,6 +8,7 @@ import time
 from aiohttp import web
 
 from bot.links import LinkError, LinkSigner
+from i18n.text import t
 from provisioning.integrations import Integrations
 
 EXPORT_LINKS = b"export links"
@@ -27,8 +28,11 @@ class ExportPage:
         except LinkError:
             return web.Response(
                 status=403,
-                text="This download link is not valid or has expired. Type “export” in the "
-                "chat for a new one.",
+                # For the admin's browser, in its language.
+                text=t(
+                    "This download link is not valid or has expired. Type “export” in the "
+                    "chat for a new one."
+                ),
                 content_type="text/plain",
             )
         body = await self._integrations.users.export_csv(wanted.tenant_id)

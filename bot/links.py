@@ -9,11 +9,14 @@ import hmac
 import json
 from dataclasses import asdict, dataclass
 
+from i18n.text import t
+
 LINK_TTL_SECONDS = 600.0
 
 
 class LinkError(Exception):
-    """The link was tampered with, or has expired."""
+    """The link was tampered with, or has expired (the message is for the admin's browser, in
+    the language of the request)."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,14 @@ class LinkSigner:
         expected = _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
         if not mac or not hmac.compare_digest(mac, expected):
             raise LinkError(
-                "This sign-in link is not valid. Start the sign-in again from the chat."
+                t("This sign-in link is not valid. Start the sign-in again from the chat.")
             )
         try:
             request = SignInRequest(**json.loads(_unb64(body)))
         except (ValueError, TypeError) as exc:
-            raise LinkError("This sign-in link is not valid.") from exc
+            raise LinkError(t("This sign-in link is not valid.")) from exc
         if request.expires_at < now:
-            raise LinkError("This sign-in link has expired. Start the sign-in again from the chat.")
+            raise LinkError(
+                t("This sign-in link has expired. Start the sign-in again from the chat.")
+            )
         return request

@@ -12,8 +12,9 @@ import cards
 from bot.conversations import ConversationStore
 from bot.dialogue import Dialogue
 from bot.teams import SendFailed, TeamsSurface
-from bot.views import removal_summary
+from bot.views import removal_summary, said
 from cards.models import Button, Notice
+from i18n.text import t
 from provisioning.integrations import DeliveryFailed, Notification, RunView
 
 
@@ -36,7 +37,7 @@ class Notifier:
             raise DeliveryFailed("the app is no longer in that conversation", permanent=True)
         run = await self._dialogue.integrations.view(note.run_id)
         tenant = await self._dialogue.integrations.tenant(run.tenant_id)
-        name = tenant.display_name if tenant and tenant.display_name else "your organization"
+        name = tenant.display_name if tenant and tenant.display_name else t("your organization")
         try:
             await self._card(key, reference, run, name)
             message = self._milestone(note, run, name, key)
@@ -68,17 +69,22 @@ class Notifier:
         if note.name == "domain_verified" and not failed:
             return cards.notice(
                 Notice(
-                    "Microsoft has verified the domain",
-                    f"The integration of {name} goes on by itself; the card above shows it.",
+                    t("Microsoft has verified the domain"),
+                    t(
+                        "The integration of {name} goes on by itself; the card above shows it.",
+                        name=name,
+                    ),
                     tone="good",
                 )
             )
         if note.name == "domain_verified":
             return cards.notice(
                 Notice(
-                    "Microsoft could not verify the domain",
-                    f"{note.data.get('error') or note.message} {note.data.get('hint') or ''}",
-                    buttons=(Button("Retry", "retry", scope, "positive"),),
+                    t("Microsoft could not verify the domain"),
+                    # What the engine stored: the error and what to do, sentences of their own.
+                    f"{said(str(note.data.get('error') or note.message))} "
+                    f"{said(str(note.data.get('hint') or ''))}",
+                    buttons=(Button(t("Retry"), "retry", scope, "positive"),),
                     tone="attention",
                 )
             )
@@ -89,22 +95,26 @@ class Notifier:
             if removal:
                 return cards.notice(
                     Notice(
-                        f"{name} is disconnected",
-                        "Everything the integration created is removed, and its sign-ins are "
-                        "deleted.",
+                        t("{name} is disconnected", name=name),
+                        t(
+                            "Everything the integration created is removed, and its sign-ins "
+                            "are deleted."
+                        ),
                         facts=tuple(("", line) for line in removal_summary(run)),
                         tone="good",
                     )
                 )
             return cards.notice(
-                Notice(f"{name} is connected", "Direct Routing is set up.", tone="good")
+                Notice(
+                    t("{name} is connected", name=name), t("Direct Routing is set up."), tone="good"
+                )
             )
         if note.name == "run_failed":
             return cards.notice(
                 Notice(
-                    "The removal stopped" if removal else "The integration stopped",
-                    f"{run.error or note.message} {run.hint or ''}".strip(),
-                    buttons=(Button("Retry", "retry", scope, "positive"),),
+                    t("The removal stopped") if removal else t("The integration stopped"),
+                    f"{said(run.error or note.message)} {said(run.hint)}".strip(),
+                    buttons=(Button(t("Retry"), "retry", scope, "positive"),),
                     tone="attention",
                 )
             )

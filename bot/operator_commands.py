@@ -15,6 +15,7 @@ from typing import Any, Final
 import cards
 from bot.commands import parse
 from bot.turns import Answer, Turn, card_answer
+from bot.views import said
 from cards.customers import PAGE_SIZE
 from cards.models import (
     AuditLine,
@@ -24,6 +25,7 @@ from cards.models import (
     CustomersListView,
     Notice,
 )
+from i18n.text import N_, say, t
 from provisioning.integrations import (
     CUSTOMER_STATES,
     CustomerDetails,
@@ -43,7 +45,37 @@ _STATE_WORDS: Final = {
     "removed": "disconnected",
 }
 _PAGE = re.compile(r"\bpage\s+(\d{1,6})\b")
-_NO_CUSTOMERS = "No customer tenants yet: a customer's admin signs in through the bot first."
+_NO_CUSTOMERS = N_("No customer tenants yet: a customer's admin signs in through the bot first.")
+# Per state (marked only, said in the turn's language): a filter button's title, a filtered
+# list's title, and what an empty filtered list says. Whole texts: an adjective's ending
+# depends on the noun in other languages. The words typed after ``customers`` stay English.
+_STATE_TITLES: Final = {
+    "connected": N_("Connected"),
+    "integrating": N_("Integrating"),
+    "waiting": N_("Waiting"),
+    "failed": N_("Failed"),
+    "removing": N_("Removing"),
+    "disconnected": N_("Disconnected"),
+    "new": N_("New"),
+}
+_LIST_TITLES: Final = {
+    "connected": N_("Connected customers"),
+    "integrating": N_("Integrating customers"),
+    "waiting": N_("Waiting customers"),
+    "failed": N_("Failed customers"),
+    "removing": N_("Removing customers"),
+    "disconnected": N_("Disconnected customers"),
+    "new": N_("New customers"),
+}
+_EMPTY_LISTS: Final = {
+    "connected": N_("No connected customers."),
+    "integrating": N_("No integrating customers."),
+    "waiting": N_("No waiting customers."),
+    "failed": N_("No failed customers."),
+    "removing": N_("No removing customers."),
+    "disconnected": N_("No disconnected customers."),
+    "new": N_("No new customers."),
+}
 
 
 class OperatorCommands:
@@ -76,7 +108,7 @@ class OperatorCommands:
         extra = {"state": page.state} if page.state else {}
         previous = (
             Button(
-                "Previous",
+                t("Previous"),
                 "customers",
                 {**scope, **extra, "offset": str(max(0, page.offset - PAGE_SIZE))},
             )
@@ -84,17 +116,20 @@ class OperatorCommands:
             else None
         )
         following = (
-            Button("Next", "customers", {**scope, **extra, "offset": str(page.offset + PAGE_SIZE)})
+            Button(
+                t("Next"), "customers", {**scope, **extra, "offset": str(page.offset + PAGE_SIZE)}
+            )
             if page.has_next
             else None
         )
         filters = tuple(
-            Button(state.capitalize(), "customers", {**scope, "state": state})
+            Button(_state_title(state), "customers", {**scope, "state": state})
             for state in CUSTOMER_STATES
             if state in page.counts and state != page.state
-        ) + ((Button("All", "customers", scope),) if page.state else ())
-        title = f"{page.state.capitalize()} customers" if page.state else "Customers"
-        empty = f"No {page.state} customers." if page.state else _NO_CUSTOMERS
+        ) + ((Button(t("All"), "customers", scope),) if page.state else ())
+        title, empty = t("Customers"), say(_NO_CUSTOMERS)
+        if page.state:  # one of CUSTOMER_STATES: the facade filters by nothing else
+            title, empty = say(_LIST_TITLES[page.state]), say(_EMPTY_LISTS[page.state])
         return CustomersListView(
             title=title,
             rows=tuple(self._row(turn, c) for c in page.customers),
@@ -114,10 +149,10 @@ class OperatorCommands:
             name=customer.name,
             domain=customer.initial_domain,
             state=customer.state,
-            state_text=customer.state_text,
+            state_text=said(customer.state_text),
             last_run=_last_run(customer),
             attention=_attention(customer),
-            open=Button("Details", "customer", opens),
+            open=Button(t("Details"), "customer", opens),
         )
 
     # --------------------------------------------------------------------- one customer
@@ -130,22 +165,22 @@ class OperatorCommands:
         if not query:
             return _say(
                 turn,
-                Notice("Which customer? Type “customer” and a name, a domain or a tenant id."),
+                Notice(t("Which customer? Type “customer” and a name, a domain or a tenant id.")),
             )
         found = await self.integrations.find_customers(query)
         if not found:
             return _say(
                 turn,
                 Notice(
-                    f"No customer matches “{query[:80]}”.",
-                    "Type “customers” to see them all.",
-                    buttons=(Button("All customers", "customers", self._scope(turn)),),
+                    t("No customer matches “{query}”.", query=query[:80]),
+                    t("Type “customers” to see them all."),
+                    buttons=(Button(t("All customers"), "customers", self._scope(turn)),),
                 ),
             )
         if len(found) == 1:
             return await self._details(turn, found[0].tenant_id, 0)
         view = CustomersListView(
-            title=f"Customers matching “{query[:60]}”",
+            title=t("Customers matching “{query}”", query=query[:60]),
             rows=tuple(self._row(turn, c) for c in found[:PAGE_SIZE]),
             offset=0,
             total=len(found),
@@ -155,7 +190,7 @@ class OperatorCommands:
     async def _details(self, turn: Turn, tenant_id: str, audit_offset: int) -> Answer:
         details = await self.integrations.customer(tenant_id, audit_offset, AUDIT_PAGE)
         if details is None:
-            return _say(turn, Notice("The bot no longer knows that customer."))
+            return _say(turn, Notice(t("The bot no longer knows that customer.")))
         return card_answer(turn, cards.customer_details(self._view(turn, details)))
 
     def _view(self, turn: Turn, details: CustomerDetails) -> CustomerDetailsView:
@@ -169,48 +204,62 @@ class OperatorCommands:
         buttons = []
         if details.audit_has_next:
             older = details.audit_offset + AUDIT_PAGE
-            buttons.append(Button("Older", "customer", {**this, "audit": str(older)}))
+            buttons.append(Button(t("Older"), "customer", {**this, "audit": str(older)}))
         if details.audit_offset > 0:
             newer = max(0, details.audit_offset - AUDIT_PAGE)
-            buttons.append(Button("Newer", "customer", {**this, "audit": str(newer)}))
-        buttons.append(Button("All customers", "customers", scope))
+            buttons.append(Button(t("Newer"), "customer", {**this, "audit": str(newer)}))
+        buttons.append(Button(t("All customers"), "customers", scope))
         first = details.audit_offset + 1
         last = details.audit_offset + len(details.audit)
         return CustomerDetailsView(
             name=c.name,
             domain=c.initial_domain,
             state=c.state,
-            state_text=c.state_text,
+            state_text=said(c.state_text),
             facts=(
-                ("Tenant id", c.tenant_id),
-                ("SBC domain", c.sbc_domain or "none"),
-                ("Region", c.region or "none"),
-                ("Signed in", details.sign_ins),
-                ("Last run", _last_run(c)),
-                ("Known since", utc(c.known_since)),
+                (t("Tenant id"), c.tenant_id),
+                (t("SBC domain"), c.sbc_domain or t("none")),
+                (t("Region"), c.region or t("none")),
+                (t("Signed in"), said(details.sign_ins)),
+                (t("Last run"), _last_run(c)),
+                (t("Known since"), utc(c.known_since)),
             ),
-            waiting=c.waiting,
-            error=error,
-            hint=hint,
-            audit=tuple(AuditLine(utc(e.at), e.actor, e.text) for e in details.audit),
-            audit_position=f"{first}–{last} of {details.audit_total}" if details.audit else "",
+            # What the engine and the audit log stored is English: said in the admin's language.
+            waiting=tuple(said(w) for w in c.waiting),
+            error=said(error),
+            hint=said(hint),
+            audit=tuple(AuditLine(utc(e.at), e.actor, said(e.text)) for e in details.audit),
+            audit_position=(
+                t("{first}–{last} of {total}", first=first, last=last, total=details.audit_total)
+                if details.audit
+                else ""
+            ),
             buttons=tuple(buttons),
         )
 
 
 def _last_run(customer: CustomerView) -> str:
     run = customer.last_run
-    return f"{run.words}, {utc(run.at)}" if run else "none yet"
+    if run is None:
+        return t("none yet")
+    return t("{run}, {at}", run=said(run.words), at=utc(run.at))
 
 
 def _attention(customer: CustomerView) -> str:
     """What a row adds to its state's words: further waits, or the failure and what to do."""
     if customer.waiting:
-        return "; ".join(customer.waiting[1:])  # the first is in the state's words
+        return "; ".join(said(w) for w in customer.waiting[1:])  # the first is in the state's words
     if customer.state == "failed":
-        hint = f" ({customer.hint})" if customer.hint else ""
-        return f"{customer.error}{hint}".strip()
-    return customer.attention
+        error = said(customer.error)
+        if not customer.hint:
+            return error.strip()
+        return t("{error} ({hint})", error=error, hint=said(customer.hint)).strip()
+    return said(customer.attention)
+
+
+def _state_title(state: str) -> str:
+    """A filter button's title for ``state``."""
+    return say(_STATE_TITLES[state]) if state in _STATE_TITLES else state.capitalize()
 
 
 def _int(value: Any) -> int:

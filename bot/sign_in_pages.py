@@ -13,6 +13,9 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from bot.links import LINK_TTL_SECONDS, LinkError, LinkSigner
+from bot.views import said
+from i18n.language import active
+from i18n.text import t
 from provisioning.integrations import Integrations, SignedIn, SignInBinding, SignInError
 
 _log = logging.getLogger(__name__)
@@ -22,8 +25,10 @@ AfterSignIn = Callable[[SignedIn | None, SignInBinding | None, str], Awaitable[N
 
 
 def page(title: str, text: str, status: int = 200) -> web.Response:
-    """A small page the admin reads in the browser tab."""
-    body = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    """A small page the admin reads in the browser tab, in the language being spoken (the
+    caller's, from the browser's Accept-Language)."""
+    lang = html.escape(active().language)
+    body = f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem;
@@ -55,7 +60,7 @@ class SignInPages:
         try:
             wanted = self._links.check(request.query.get("t", ""), time.time())
         except LinkError as exc:
-            return page("This sign-in link does not work", str(exc), 400)
+            return page(t("This sign-in link does not work"), str(exc), 400)
         binding = SignInBinding(
             wanted.purpose,
             tenant_id=wanted.tenant_id,
@@ -67,7 +72,7 @@ class SignInPages:
         if not started.auth_uri.startswith(self._allowed):
             # Only ever to the configured authority: never an open redirect.
             _log.error("refused to redirect a sign-in outside the configured authority")
-            return page("Sign-in is misconfigured", "Tell the provider.", 500)
+            return page(t("Sign-in is misconfigured"), t("Tell the provider."), 500)
         response = web.Response(status=302, headers={"Location": started.auth_uri})
         # Microsoft posts the answer back (form_post), a cross-site request: SameSite=None.
         response.set_cookie(
@@ -94,10 +99,13 @@ class SignInPages:
             )
         except SignInError as exc:
             await self._after(None, exc.binding, exc.reason)
-            return page("The sign-in did not work", exc.reason, 400)
+            return page(t("The sign-in did not work"), said(exc.reason), 400)
         await self._after(signed, signed.binding, "")
-        who = signed.user_principal_name or signed.display_name or "an admin"
+        who = signed.user_principal_name or signed.display_name or t("an admin")
         return page(
-            "Signed in",
-            f"You are signed in as {who}. You can close this tab: the chat goes on by itself.",
+            t("Signed in"),
+            t(
+                "You are signed in as {who}. You can close this tab: the chat goes on by itself.",
+                who=who,
+            ),
         )

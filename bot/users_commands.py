@@ -15,6 +15,7 @@ import cards
 from bot.commands import parse
 from bot.links import LINK_TTL_SECONDS, LinkSigner, SignInRequest
 from bot.turns import Answer, Turn, card_answer
+from bot.views import said
 from cards.models import (
     Button,
     Link,
@@ -24,6 +25,7 @@ from cards.models import (
     UserRow,
     UsersListView,
 )
+from i18n.text import N_, say, t, tn
 from provisioning.integrations import (
     ActivationRefused,
     Integrations,
@@ -51,6 +53,13 @@ _FILTERS = {
 _NUMBER = re.compile(r"(\+?\d[\d\s().-]{4,})$")
 _PAGE = re.compile(r"\bpage\s+(\d{1,6})\b")
 _STATUS_ORDER = ("active", "inactive", "other", "unlicensed")
+# The filter buttons' titles (the words typed after ``users`` stay English).
+_FILTER_TITLES = {
+    "inactive": N_("Inactive"),
+    "active": N_("Active"),
+    "unlicensed": N_("Unlicensed"),
+    "other": N_("Other"),
+}
 
 
 def _counts(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
@@ -59,16 +68,16 @@ def _counts(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
 
 def _ago(finished_at: float, now: float) -> str:
     if not finished_at:
-        return "never synced"
+        return t("never synced")
     minutes = int((now - finished_at) // 60)
     if minutes < 1:
-        return "synced just now"
+        return t("synced just now")
     if minutes < 120:
-        return f"synced {minutes} minute{'s' if minutes != 1 else ''} ago"
+        return tn("synced {n} minute ago", "synced {n} minutes ago", n=minutes)
     hours = minutes // 60
     if hours < 48:
-        return f"synced {hours} hours ago"
-    return f"synced {hours // 24} days ago"
+        return tn("synced {n} hour ago", "synced {n} hours ago", n=hours)
+    return tn("synced {n} day ago", "synced {n} days ago", n=hours // 24)
 
 
 class UserCommands:
@@ -114,14 +123,14 @@ class UserCommands:
         if query:
             return await self._sync_one(turn, query)
         if self._send is None:
-            return _say(turn, Notice("I cannot sync users in this process."))
+            return _say(turn, Notice(t("I cannot sync users in this process.")))
         state = await self.integrations.users.state(turn.tenant_id)
         if state.running:
             return _say(
                 turn,
                 Notice(
-                    "A sync of your users is already running.",
-                    "Its card shows how far it is; type “users” to see the list so far.",
+                    t("A sync of your users is already running."),
+                    t("Its card shows how far it is; type “users” to see the list so far."),
                 ),
             )
         await self.integrations.users.tell_in(turn.tenant_id, turn.conversation_key)
@@ -178,7 +187,7 @@ class UserCommands:
                 tenant_name=name,
                 kind="full",
                 finished=True,
-                error="Another sync of your users started meanwhile; its card shows it.",
+                error=t("Another sync of your users started meanwhile; its card shows it."),
             )
         except Exception as exc:
             _log.info("a user sync failed: %s", type(exc).__name__)
@@ -189,9 +198,12 @@ class UserCommands:
                 directory_read=read[0],
                 voice_read=read[1],
                 elapsed=_elapsed(started),
-                error=f"{getattr(exc, 'message', None) or exc}. What was read is kept; "
-                "sync again to go on from there.",
-                buttons=(Button("Sync again", "sync", self._scope(turn), "positive"),),
+                # What went wrong in the system's own words (Microsoft's, untranslated).
+                error=t(
+                    "{error}. What was read is kept; sync again to go on from there.",
+                    error=getattr(exc, "message", None) or exc,
+                ),
+                buttons=(Button(t("Sync again"), "sync", self._scope(turn), "positive"),),
             )
         finally:
             done.set()
@@ -214,8 +226,8 @@ class UserCommands:
             removed=summary.removed,
             elapsed=_elapsed(started),
             buttons=(
-                Button("Inactive users", "users", {**self._scope(turn), "status": "inactive"}),
-                Button("All users", "users", self._scope(turn)),
+                Button(t("Inactive users"), "users", {**self._scope(turn), "status": "inactive"}),
+                Button(t("All users"), "users", self._scope(turn)),
             ),
         )
 
@@ -226,13 +238,15 @@ class UserCommands:
             return _say(
                 turn,
                 Notice(
-                    "I could not read that user from Microsoft 365.",
+                    t("I could not read that user from Microsoft 365."),
                     str(getattr(exc, "message", None) or exc),
                     tone="attention",
                 ),
             )
         if not found:
-            return _say(turn, Notice(f"Nobody in your organization matches “{query[:80]}”."))
+            return _say(
+                turn, Notice(t("Nobody in your organization matches “{query}”.", query=query[:80]))
+            )
         if len(found) == 1:
             return card_answer(turn, cards.user_details(self._details(turn, found[0])))
         return await self._matches(turn, found, query)
@@ -263,21 +277,23 @@ class UserCommands:
         size = 20
         previous = (
             Button(
-                "Previous", "users", {**scope, **extra, "offset": str(max(0, page.offset - size))}
+                t("Previous"),
+                "users",
+                {**scope, **extra, "offset": str(max(0, page.offset - size))},
             )
             if page.offset > 0
             else None
         )
         following = (
-            Button("Next", "users", {**scope, **extra, "offset": str(page.offset + size)})
+            Button(t("Next"), "users", {**scope, **extra, "offset": str(page.offset + size)})
             if page.has_next
             else None
         )
         filters = tuple(
-            Button(word.capitalize(), "users", {**scope, "status": word})
+            Button(say(_FILTER_TITLES[word]), "users", {**scope, "status": word})
             for word in _FILTERS
             if word != status
-        ) + ((Button("All", "users", scope),) if status else ())
+        ) + ((Button(t("All"), "users", scope),) if status else ())
         return UsersListView(
             tenant_name=await self._name(turn),
             status_filter=status or None,
@@ -299,7 +315,7 @@ class UserCommands:
             numbers=", ".join(user.numbers),
             # Only the tenant: the conversation id would repeat on every row of a 20-row card
             # (Teams' card size limit); a button of another tenant is still refused.
-            open=Button("Details", "user", {"tenant": turn.tenant_id, "id": user.user_id}),
+            open=Button(t("Details"), "user", {"tenant": turn.tenant_id, "id": user.user_id}),
         )
 
     async def _matches(self, turn: Turn, found: list[UserView], query: str) -> Answer:
@@ -309,7 +325,11 @@ class UserCommands:
             rows=tuple(self._row(turn, u) for u in found[:20]),
             offset=0,
             total=len(found),
-            synced_at=f"{len(found)} match “{query[:60]}”",
+            # One text for both forms in English ("2 match …"), as it always read.
+            # TRANSLATORS: how many users match what the admin typed.
+            synced_at=tn(
+                "{n} match “{query}”", "{n} match “{query}”", n=len(found), query=query[:60]
+            ),
         )
         return card_answer(turn, cards.users_list(view))
 
@@ -320,18 +340,18 @@ class UserCommands:
         if turn.kind == "action" and turn.data.get("id"):
             found = await self.integrations.users.user(turn.tenant_id, str(turn.data["id"]))
             if found is None:
-                return _say(turn, Notice("That user is no longer in your organization."))
+                return _say(turn, Notice(t("That user is no longer in your organization.")))
             return card_answer(turn, cards.user_details(self._details(turn, found)))
         query = _after_command(turn.text)
         if not query:
-            return _say(turn, Notice("Whom? Type “user” and a name or an address."))
+            return _say(turn, Notice(t("Whom? Type “user” and a name or an address.")))
         matches = await self.integrations.users.find(turn.tenant_id, query)
         if not matches:
             return _say(
                 turn,
                 Notice(
-                    f"No synced user matches “{query[:80]}”.",
-                    f"Type “sync {query[:80]}” to read them from Microsoft 365.",
+                    t("No synced user matches “{query}”.", query=query[:80]),
+                    t("Type “sync {query}” to read them from Microsoft 365.", query=query[:80]),
                 ),
             )
         if len(matches) == 1:
@@ -339,16 +359,17 @@ class UserCommands:
         return await self._matches(turn, matches, query)
 
     def _details(self, turn: Turn, user: UserView) -> UserDetailsView:
-        note = {
-            UserStatus.OTHER: "Voice is set up by someone else: I leave this user as it is.",
-            UserStatus.UNLICENSED: "Without a Teams Phone licence this user cannot be activated.",
-        }.get(user.status, "")
+        note = ""
+        if user.status == UserStatus.OTHER:
+            note = t("Voice is set up by someone else: I leave this user as it is.")
+        elif user.status == UserStatus.UNLICENSED:
+            note = t("Without a Teams Phone licence this user cannot be activated.")
         scope = {"tenant": turn.tenant_id, "id": user.user_id}
         actions: tuple[Button, ...] = ()
         if user.status == UserStatus.INACTIVE:
-            actions = (Button("Activate", "activate", scope, "positive"),)
+            actions = (Button(t("Activate"), "activate", scope, "positive"),)
         elif user.status == UserStatus.ACTIVE:
-            actions = (Button("Deactivate", "deactivate", scope, "destructive"),)
+            actions = (Button(t("Deactivate"), "deactivate", scope, "destructive"),)
         return UserDetailsView(
             display_name=user.display_name,
             upn=user.upn,
@@ -361,7 +382,7 @@ class UserCommands:
             note=note,
             buttons=(
                 *actions,
-                Button("Sync this user", "sync", {**self._scope(turn), "upn": user.upn}),
+                Button(t("Sync this user"), "sync", {**self._scope(turn), "upn": user.upn}),
             ),
         )
 
@@ -371,14 +392,16 @@ class UserCommands:
         """``export``: a link to the list as CSV, valid ten minutes, in a personal chat only
         (in a channel everyone would see the link)."""
         if self._export_links is None:
-            return _say(turn, Notice("I cannot export in this process."))
+            return _say(turn, Notice(t("I cannot export in this process.")))
         if turn.conversation_kind != "personal":
             return _say(
                 turn,
                 Notice(
-                    "I send the user list in a personal chat only.",
-                    "Everyone in this channel would see the link. Open a chat with me and type "
-                    "“export” there.",
+                    t("I send the user list in a personal chat only."),
+                    t(
+                        "Everyone in this channel would see the link. Open a chat with me and "
+                        "type “export” there."
+                    ),
                 ),
             )
         listing = await self.integrations.users.page(turn.tenant_id, None, 0)
@@ -394,9 +417,13 @@ class UserCommands:
         return _say(
             turn,
             Notice(
-                "Your user list",
-                f"{listing.total} users as a CSV file (the link works for ten minutes).",
-                buttons=(Link("Download the CSV", f"{self._public_url}/export?t={token}"),),
+                t("Your user list"),
+                # One form in English, as it always read ("1 users"); "Benutzer" is both.
+                t(
+                    "{total} users as a CSV file (the link works for ten minutes).",
+                    total=listing.total,
+                ),
+                buttons=(Link(t("Download the CSV"), f"{self._public_url}/export?t={token}"),),
                 tone="good",
             ),
         )
@@ -414,7 +441,7 @@ class UserCommands:
             number = found.group(1).strip() if found else ""
             who = typed[: found.start()].strip() if found else typed.strip()
         if not who:
-            return _say(turn, Notice("Whom? Type “activate” with a user and a phone number."))
+            return _say(turn, Notice(t("Whom? Type “activate” with a user and a phone number.")))
         try:
             run_id = await self.integrations.activations.activate(
                 turn.tenant_id,
@@ -425,7 +452,8 @@ class UserCommands:
             )
         except ActivationRefused as refused:
             return _say(
-                turn, Notice("That user cannot be activated", refused.reason, tone="warning")
+                turn,
+                Notice(t("That user cannot be activated"), said(refused.reason), tone="warning"),
             )
         return await self._run_answer(turn, run_id)
 
@@ -433,7 +461,7 @@ class UserCommands:
         """``deactivate <user>``, or Deactivate on a user's card."""
         who = str(turn.data.get("id", "")) if turn.kind == "action" else _after_command(turn.text)
         if not who:
-            return _say(turn, Notice("Whom? Type “deactivate” and a user."))
+            return _say(turn, Notice(t("Whom? Type “deactivate” and a user.")))
         try:
             run_id = await self.integrations.activations.deactivate(
                 turn.tenant_id,
@@ -443,7 +471,8 @@ class UserCommands:
             )
         except ActivationRefused as refused:
             return _say(
-                turn, Notice("That user cannot be deactivated", refused.reason, tone="warning")
+                turn,
+                Notice(t("That user cannot be deactivated"), said(refused.reason), tone="warning"),
             )
         return await self._run_answer(turn, run_id)
 
@@ -461,43 +490,61 @@ class UserCommands:
                     return _say(
                         turn,
                         Notice(
-                            "Which numbers?",
-                            "Type “numbers add +44 20 7946 0000 - +44 20 7946 0099”.",
+                            t("Which numbers?"),
+                            t("Type “numbers add +44 20 7946 0000 - +44 20 7946 0099”."),
                         ),
                     )
                 added = await activations.add_range(turn.tenant_id, ends[0], ends[1])
                 return _say(
                     turn,
                     Notice(
-                        "Range added",
-                        f"{added.first} to {added.last}: {added.free} of {added.size} free. "
-                        "“activate <user>” takes the next free one.",
+                        t("Range added"),
+                        t(
+                            "{first} to {last}: {free} of {size} free. “activate <user>” takes "
+                            "the next free one.",
+                            first=added.first,
+                            last=added.last,
+                            free=added.free,
+                            size=added.size,
+                        ),
                         tone="good",
                     ),
                 )
             if action in ("remove", "delete"):
                 removed = await activations.remove_range(turn.tenant_id, rest.strip())
-                text = "Range removed." if removed else f"No range starts at {rest.strip()}."
+                text = (
+                    t("Range removed.")
+                    if removed
+                    else t("No range starts at {first}.", first=rest.strip())
+                )
                 return _say(turn, Notice(text))
         except ActivationRefused as refused:
-            return _say(turn, Notice("That range cannot be used", refused.reason, tone="warning"))
+            return _say(
+                turn, Notice(t("That range cannot be used"), said(refused.reason), tone="warning")
+            )
         ranges = await activations.ranges(turn.tenant_id)
         if not ranges:
             return _say(
                 turn,
                 Notice(
-                    "No number ranges yet",
-                    "Add one with “numbers add +44 20 7946 0000 - +44 20 7946 0099”; then "
-                    "“activate <user>” takes the next free number.",
+                    t("No number ranges yet"),
+                    t(
+                        "Add one with “numbers add +44 20 7946 0000 - +44 20 7946 0099”; then "
+                        "“activate <user>” takes the next free number."
+                    ),
                 ),
             )
         return _say(
             turn,
             Notice(
-                "Number ranges",
-                "“activate <user>” takes the lowest free number.",
+                t("Number ranges"),
+                t("“activate <user>” takes the lowest free number."),
                 facts=tuple(
-                    (f"{r.first} to {r.last}", f"{r.free} of {r.size} free") for r in ranges
+                    (
+                        t("{first} to {last}", first=r.first, last=r.last),
+                        t("{free} of {size} free", free=r.free, size=r.size),
+                    )
+                    for r in ranges
                 ),
             ),
         )
@@ -510,7 +557,7 @@ class UserCommands:
 
     async def _name(self, turn: Turn) -> str:
         tenant = await self.integrations.tenant(turn.tenant_id)
-        return tenant.display_name if tenant and tenant.display_name else "your organization"
+        return tenant.display_name if tenant and tenant.display_name else t("your organization")
 
 
 def _after_command(text: str) -> str:
@@ -526,7 +573,10 @@ def _int(value: Any) -> int:
 
 def _elapsed(started: float) -> str:
     seconds = time.monotonic() - started
-    return f"{seconds:.1f} s" if seconds < 60 else f"{int(seconds // 60)} min {int(seconds % 60)} s"
+    if seconds < 60:
+        tenths = format(seconds, ".1f")  # formatted first: the templates have no format specs
+        return t("{seconds} s", seconds=tenths)
+    return t("{minutes} min {seconds} s", minutes=int(seconds // 60), seconds=int(seconds % 60))
 
 
 def _say(turn: Turn, notice: Notice) -> Answer:
