@@ -12,6 +12,7 @@ import cards
 from bot.conversations import ConversationStore
 from bot.teams import SendFailed, TeamsSurface
 from cards.models import Button, Notice
+from i18n.language import speaking
 from i18n.text import N_, say, t
 from provisioning.integrations import Integrations, SyncSummary
 
@@ -73,11 +74,14 @@ class ChangeHints:
         told = 0
         users = self._integrations.users
         for tenant_id, conversation, summary in await users.untold():
-            notice = hint(summary, tenant_id, conversation) if summary.kind == "delta" else None
             reference = await asyncio.to_thread(self._conversations.reference, conversation)
-            if notice is not None and reference is not None:
+            # In the language of the conversation's last activity.
+            with speaking(reference.get("locale") if reference else None):
+                notice = hint(summary, tenant_id, conversation) if summary.kind == "delta" else None
+                card = cards.notice(notice) if notice is not None else None
+            if card is not None and reference is not None:
                 try:
-                    await self._surface.send(reference, cards.notice(notice))
+                    await self._surface.send(reference, card)
                 except SendFailed as exc:
                     if not exc.gone:
                         continue  # Teams said try later: the next round does

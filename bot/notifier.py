@@ -14,6 +14,7 @@ from bot.dialogue import Dialogue
 from bot.teams import SendFailed, TeamsSurface
 from bot.views import removal_summary, said
 from cards.models import Button, Notice
+from i18n.language import speaking
 from i18n.text import t
 from provisioning.integrations import DeliveryFailed, Notification, RunView
 
@@ -35,6 +36,13 @@ class Notifier:
         reference = await asyncio.to_thread(self._conversations.reference, key)
         if reference is None:
             raise DeliveryFailed("the app is no longer in that conversation", permanent=True)
+        # In the language of the conversation's last activity, hours later as at once.
+        with speaking(reference.get("locale")):
+            await self._bring_up_to_date(note, key, reference)
+
+    async def _bring_up_to_date(
+        self, note: Notification, key: str, reference: dict[str, Any]
+    ) -> None:
         run = await self._dialogue.integrations.view(note.run_id)
         tenant = await self._dialogue.integrations.tenant(run.tenant_id)
         name = tenant.display_name if tenant and tenant.display_name else t("your organization")
