@@ -2,7 +2,9 @@
 last run, what it waits for or why it failed; one tenant with its audit history. Read-only.
 
 The facade (``integrations.py``) runs these reads in worker threads; the bot's cards and the
-``tenants`` command print the same words, made here.
+``tenants`` command print the same words, made here: in the language of the admin who asked
+(the threads inherit the turn's language), English for the command line. What the runner
+stored (wait reasons, errors, hints, step titles) is said here too.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Final
 from sqlalchemy import Engine, func
 from sqlmodel import Session, col, select
 
+from i18n.text import N_, say, t
 from provisioning.engine.plans import PlanBook
 from storage.audit import AuditLog
 from storage.runs import ACTIVE, RunKind, RunRecord, StepRecord, StepStatus
@@ -42,28 +45,123 @@ _AT_REST = {
     TenantState.PROVISIONING_FAILED.value: "failed",
     TenantState.REMOVAL_FAILED.value: "failed",
 }
+# Texts are whole phrases, one a kind and status (German builds each its own way); the
+# templates stay English here (N_) and are said with ``t`` when a view is made.
 _KIND_WORDS = {
-    RunKind.PROVISION.value: "Integration",
-    RunKind.REMOVE.value: "Removal",
-    RunKind.ACTIVATE.value: "Activation",
-    RunKind.DEACTIVATE.value: "Deactivation",
+    RunKind.PROVISION.value: N_("Integration"),
+    RunKind.REMOVE.value: N_("Removal"),
+    RunKind.ACTIVATE.value: N_("Activation"),
+    RunKind.DEACTIVATE.value: N_("Deactivation"),
 }
 _STATUS_WORDS = {
-    "pending": "starting",
-    "running": "under way",
-    "waiting": "waiting",
-    "succeeded": "succeeded",
-    "failed": "failed",
-    "cancelled": "cancelled",
+    "pending": N_("starting"),
+    "running": N_("under way"),
+    "waiting": N_("waiting"),
+    "succeeded": N_("succeeded"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
 }
-_PURPOSES = {"graph": "step 1 (Microsoft Graph)", "teams_admin": "step 3 (Teams admin centre)"}
-_RUN_NOUNS = {
-    RunKind.PROVISION.value: "the integration",
-    RunKind.REMOVE.value: "the removal",
-    RunKind.ACTIVATE.value: "an activation",
-    RunKind.DEACTIVATE.value: "a deactivation",
+# A run's kind and status in words: ``Integration failed``.
+_RUN_WORDS = {
+    RunKind.PROVISION.value: {
+        "pending": N_("Integration starting"),
+        "running": N_("Integration under way"),
+        "waiting": N_("Integration waiting"),
+        "succeeded": N_("Integration succeeded"),
+        "failed": N_("Integration failed"),
+        "cancelled": N_("Integration cancelled"),
+    },
+    RunKind.REMOVE.value: {
+        "pending": N_("Removal starting"),
+        "running": N_("Removal under way"),
+        "waiting": N_("Removal waiting"),
+        "succeeded": N_("Removal succeeded"),
+        "failed": N_("Removal failed"),
+        "cancelled": N_("Removal cancelled"),
+    },
+    RunKind.ACTIVATE.value: {
+        "pending": N_("Activation starting"),
+        "running": N_("Activation under way"),
+        "waiting": N_("Activation waiting"),
+        "succeeded": N_("Activation succeeded"),
+        "failed": N_("Activation failed"),
+        "cancelled": N_("Activation cancelled"),
+    },
+    RunKind.DEACTIVATE.value: {
+        "pending": N_("Deactivation starting"),
+        "running": N_("Deactivation under way"),
+        "waiting": N_("Deactivation waiting"),
+        "succeeded": N_("Deactivation succeeded"),
+        "failed": N_("Deactivation failed"),
+        "cancelled": N_("Deactivation cancelled"),
+    },
 }
-_RUN_VERBS = {"requested": "Asked for", "cancelled": "Cancelled", "retried": "Retried"}
+# The same for a run about one user (``{user}``: the address it was planned with).
+_USER_RUN_WORDS = {
+    RunKind.ACTIVATE.value: {
+        "pending": N_("Activation of {user} starting"),
+        "running": N_("Activation of {user} under way"),
+        "waiting": N_("Activation of {user} waiting"),
+        "succeeded": N_("Activation of {user} succeeded"),
+        "failed": N_("Activation of {user} failed"),
+        "cancelled": N_("Activation of {user} cancelled"),
+    },
+    RunKind.DEACTIVATE.value: {
+        "pending": N_("Deactivation of {user} starting"),
+        "running": N_("Deactivation of {user} under way"),
+        "waiting": N_("Deactivation of {user} waiting"),
+        "succeeded": N_("Deactivation of {user} succeeded"),
+        "failed": N_("Deactivation of {user} failed"),
+        "cancelled": N_("Deactivation of {user} cancelled"),
+    },
+}
+# What goes on in the integration's own runs (provisioning and removal).
+_WAITING = {
+    RunKind.PROVISION.value: N_("Integration waiting: {reason}"),
+    RunKind.REMOVE.value: N_("Removal waiting: {reason}"),
+}
+_WORKING = {
+    RunKind.PROVISION.value: N_("Integration: {step}"),
+    RunKind.REMOVE.value: N_("Removal: {step}"),
+}
+_STARTING = {
+    RunKind.PROVISION.value: N_("Integration starting"),
+    RunKind.REMOVE.value: N_("Removal starting"),
+}
+_PURPOSES = {
+    "graph": N_("step 1 (Microsoft Graph)"),
+    "teams_admin": N_("step 3 (Teams admin centre)"),
+}
+_PURPOSES_AS = {
+    "graph": N_("step 1 (Microsoft Graph) as {account}"),
+    "teams_admin": N_("step 3 (Teams admin centre) as {account}"),
+}
+# An audit event about a run: verb and run, as one phrase each.
+_RUN_EVENTS = {
+    (RunKind.PROVISION.value, "requested"): N_("Asked for the integration"),
+    (RunKind.PROVISION.value, "cancelled"): N_("Cancelled the integration"),
+    (RunKind.PROVISION.value, "retried"): N_("Retried the integration"),
+    (RunKind.REMOVE.value, "requested"): N_("Asked for the removal"),
+    (RunKind.REMOVE.value, "cancelled"): N_("Cancelled the removal"),
+    (RunKind.REMOVE.value, "retried"): N_("Retried the removal"),
+    (RunKind.ACTIVATE.value, "requested"): N_("Asked for an activation"),
+    (RunKind.ACTIVATE.value, "cancelled"): N_("Cancelled an activation"),
+    (RunKind.ACTIVATE.value, "retried"): N_("Retried an activation"),
+    (RunKind.DEACTIVATE.value, "requested"): N_("Asked for a deactivation"),
+    (RunKind.DEACTIVATE.value, "cancelled"): N_("Cancelled a deactivation"),
+    (RunKind.DEACTIVATE.value, "retried"): N_("Retried a deactivation"),
+}
+
+
+def _kind_word(kind: str) -> str:
+    """A kind of run as a noun (an unknown kind as itself, capitalised)."""
+    word = _KIND_WORDS.get(kind)
+    return t(word) if word is not None else kind.capitalize()
+
+
+def _said(text: str | None) -> str | None:
+    """A text the runner stored in English, in the active language."""
+    return say(text) if text else text
 
 
 def utc(at: float) -> str:
@@ -92,10 +190,21 @@ class LastRun:
     @property
     def words(self) -> str:
         """``Integration failed``, ``Activation of ada@contoso.com succeeded``."""
-        kind = _KIND_WORDS.get(self.kind, self.kind.capitalize())
+        if self.about:
+            about = _USER_RUN_WORDS.get(self.kind, {}).get(self.status)
+            if about is not None:
+                return t(about, user=self.about)
+        else:
+            known = _RUN_WORDS.get(self.kind, {}).get(self.status)
+            if known is not None:
+                return t(known)
+        # A kind or status this release has no words for: its own name, as it is stored.
+        kind = _kind_word(self.kind)
         if self.about:
             kind = f"{kind} of {self.about}"
-        return f"{kind} {_STATUS_WORDS.get(self.status, self.status)}"
+        status = _STATUS_WORDS.get(self.status)
+        said = t(status) if status is not None else self.status
+        return f"{kind} {said}"
 
 
 @dataclass(frozen=True)
@@ -124,16 +233,19 @@ class CustomerView:
     @property
     def attention(self) -> str:
         """What it waits for, or what failed and what to do, in one line ("" when neither)."""
+        # Punctuation joins texts already in words (step, error, hint): nothing to translate.
         if self.waiting:
             return "; ".join(self.waiting)
         if self.error or self.failed_step:
             where = f"{self.failed_step}: " if self.failed_step else ""
             hint = f" ({self.hint})" if self.hint else ""
-            return f"{where}{self.error or 'failed'}{hint}"
+            failure = self.error or t("failed")
+            return f"{where}{failure}{hint}"
         run = self.last_run
         if run is not None and run.status == "failed":
             hint = f" ({run.hint})" if run.hint else ""
-            return f"{run.words}: {run.error or 'no reason given'}{hint}"
+            why = run.error or t("no reason given")
+            return f"{run.words}: {why}{hint}"
         return ""
 
 
@@ -185,9 +297,16 @@ class CustomerDetails:
         parts = []
         for purpose in self.signed_in:
             who = self.signed_in_as.get(purpose)
-            words = _PURPOSES.get(purpose, purpose)
-            parts.append(f"{words} as {who}" if who else words)
-        return "; ".join(parts) or "none stored"
+            words = _PURPOSES.get(purpose)
+            as_who = _PURPOSES_AS.get(purpose)
+            if who and as_who is not None:
+                parts.append(t(as_who, account=who))
+            elif words is not None:
+                parts.append(t(words))
+            else:
+                # A purpose this release does not know: its name, as stored.
+                parts.append(f"{purpose} as {who}" if who else purpose)
+        return "; ".join(parts) or t("none stored")
 
 
 class Customers:
@@ -350,36 +469,62 @@ class Customers:
         waiting: tuple[str, ...] = ()
         failed_step = error = hint = ""
         if active is not None:
-            noun = _KIND_WORDS.get(active.kind, active.kind.capitalize())
+            noun = _kind_word(active.kind)
             mine = [step for step, run in going if run.id == active.id]
             waiting = tuple(
-                s.wait_reason or self._title(active, s.name)
+                say(s.wait_reason) if s.wait_reason else self._title(active, s.name)
                 for s in mine
                 if s.status == StepStatus.WAITING.value
             )
             working = [self._title(active, s.name) for s in mine if s.status == "running"]
             if waiting:
-                state, text = "waiting", f"{noun} waiting: {waiting[0]}"
+                state = "waiting"
+                template = _WAITING.get(active.kind)
+                # A kind without its own words (never the integration's): noun and status.
+                status = t("waiting")
+                text = (
+                    t(template, reason=waiting[0])
+                    if template is not None
+                    else f"{noun} {status}: {waiting[0]}"
+                )
             else:
                 state = "removing" if active.kind == RunKind.REMOVE.value else "integrating"
-                text = f"{noun}: {working[0]}" if working else f"{noun} starting"
+                if working:
+                    template = _WORKING.get(active.kind)
+                    text = (
+                        t(template, step=working[0])
+                        if template is not None
+                        else f"{noun}: {working[0]}"
+                    )
+                else:
+                    template = _STARTING.get(active.kind)
+                    status = t("starting")
+                    text = t(template) if template is not None else f"{noun} {status}"
         elif state == "failed":
-            noun = "Removal" if record.state == TenantState.REMOVAL_FAILED.value else "Integration"
+            removal = record.state == TenantState.REMOVAL_FAILED.value
             if failed is not None:
                 run, step = failed
                 failed_step = self._title(run, step.name) if step else ""
-                error = run.error or (step.error if step else None) or ""
-                hint = run.hint or (step.hint if step else None) or ""
-            text = f"{noun} failed" + (f" at: {failed_step}" if failed_step else "")
+                error = _said(run.error or (step.error if step else None)) or ""
+                hint = _said(run.hint or (step.hint if step else None)) or ""
+            if failed_step and removal:
+                text = t("Removal failed at: {step}", step=failed_step)
+            elif failed_step:
+                text = t("Integration failed at: {step}", step=failed_step)
+            else:
+                text = t("Removal failed") if removal else t("Integration failed")
+        elif state == "connected":
+            text = (
+                t("Connected ({domain})", domain=record.sbc_domain)
+                if record.sbc_domain
+                else t("Connected")
+            )
         else:
             text = {
-                "new": "Signed in, not connected yet",
-                "connected": f"Connected ({record.sbc_domain})"
-                if record.sbc_domain
-                else "Connected",
-                "disconnected": "Disconnected: everything was removed",
-                "integrating": "Integrating",
-                "removing": "Removing",
+                "new": t("Signed in, not connected yet"),
+                "disconnected": t("Disconnected: everything was removed"),
+                "integrating": t("Integrating"),
+                "removing": t("Removing"),
             }[state]
         return CustomerView(
             tenant_id=record.id,
@@ -402,7 +547,7 @@ class Customers:
             plan = self._book.version(run.kind, run.plan_version)
         except KeyError:
             return step
-        return next((s.title for s in plan.steps if s.name == step), step)
+        return next((say(s.title) for s in plan.steps if s.name == step), step)
 
 
 def _last_run(run: RunRecord) -> LastRun:
@@ -420,27 +565,37 @@ def _last_run(run: RunRecord) -> LastRun:
         about,
         run.created_at,
         run.finished_at,
-        run.error,
-        run.hint,
+        _said(run.error),
+        _said(run.hint),
     )
 
 
 def audit_text(action: str, detail: dict[str, Any]) -> str:
     """An audit event in words (never a secret: the log holds none)."""
-    purpose = _PURPOSES.get(str(detail.get("purpose", "")), "")
+    known = _PURPOSES.get(str(detail.get("purpose", "")))
+    purpose = t(known) if known is not None else ""
     if action == "sign_in_completed":
-        return f"Signed in for {purpose or 'a sign-in'}"
+        if purpose:
+            return t("Signed in for {purpose}", purpose=purpose)
+        return t("Signed in for a sign-in")
     if action == "sign_in_refused":
-        reason = str(detail.get("reason", "")).strip()
-        return f"Sign-in{' for ' + purpose if purpose else ''} refused" + (
-            f": {reason}" if reason else ""
-        )
+        # The reason was stored in English (ours), or is Microsoft's own words.
+        reason = say(str(detail.get("reason", "")).strip())
+        if purpose and reason:
+            return t("Sign-in for {purpose} refused: {reason}", purpose=purpose, reason=reason)
+        if purpose:
+            return t("Sign-in for {purpose} refused", purpose=purpose)
+        if reason:
+            return t("Sign-in refused: {reason}", reason=reason)
+        return t("Sign-in refused")
     if action == "credentials_deleted":
-        return f"Deleted the stored sign-ins ({detail.get('count', 0)})"
+        return t("Deleted the stored sign-ins ({count})", count=detail.get("count", 0))
     kind, _, what = action.rpartition("_")
-    if kind in _RUN_NOUNS and what in _RUN_VERBS:
-        text = f"{_RUN_VERBS[what]} {_RUN_NOUNS[kind]}"
+    event = _RUN_EVENTS.get((kind, what))
+    if event is not None:
+        text = t(event)
         domain = str(detail.get("sbc_domain") or "")
+        # The SBC domain in brackets: data after a whole phrase.
         return f"{text} ({domain})" if domain else text
     return action.replace("_", " ").capitalize()
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import phonenumbers
 
+from i18n.text import N_, t
 from provisioning.customers import (
     CUSTOMER_STATES,
     AuditEntry,
@@ -108,10 +109,27 @@ __all__ = [
     "utc",
 ]
 
-# Where a removal takes these from, besides deleting them.
+# What the integration created, in words, one template a kind (``{key}``: the object's name).
+_OBJECT_WORDS = {
+    "dns_records": N_("the DNS record {key} in the provider's zone"),
+    "domain": N_("the domain {key}"),
+    "user": N_("the gateway user {key}"),
+    "licence": N_("its licence ({key})"),
+    "dial_plan": N_("the dial plan {key}"),
+    "pstn_usage": N_("the PSTN usage {key}"),
+    "routing_policy": N_("the voice routing policy {key}"),
+    "gateway": N_("the PSTN gateway {key}"),
+    "voice_route": N_("the voice route {key}"),
+}
+# The same as a removal deletes them, where it takes them from somewhere besides deleting them.
 _REMOVED_FROM = {
-    "pstn_usage": "from the tenant's usage list",
-    "routing_policy": "from every user holding it",
+    "pstn_usage": N_("the PSTN usage {key} (from the tenant's usage list)"),
+    "routing_policy": N_("the voice routing policy {key} (from every user holding it)"),
+}
+# A run already under way, by its kind (the integration's own runs only).
+_ACTIVE_RUN = {
+    RunKind.PROVISION.value: N_("A provision is already running."),
+    RunKind.REMOVE.value: N_("A remove is already running."),
 }
 
 
@@ -308,42 +326,32 @@ class Integrations:
         Graph sign-in of the tenant)."""
         purposes = await asyncio.to_thread(self._vault.purposes, tenant_id)
         if Purpose.GRAPH.value not in purposes:
-            return AdminCheck(False, (), "nobody of this organization has signed in yet")
+            return AdminCheck(False, (), t("nobody of this organization has signed in yet"))
         try:
             async with self._ports.open(tenant_id) as ports:
                 roles = await ports.directory.roles_of(user_object_id)
         except ServiceError as exc:
             if exc.kind == ErrorKind.NOT_FOUND:
                 return AdminCheck(False, ())  # not a user of this organization (a guest's id)
-            return AdminCheck(False, (), f"{exc.service} could not tell: {exc.message}")
+            return AdminCheck(False, (), _could_not_tell(exc))
         except StepError as exc:
-            return AdminCheck(False, (), f"{exc.service} could not tell: {exc.message}")
+            return AdminCheck(False, (), _could_not_tell(exc))
         names = tuple(sorted(r.name or r.template_id for r in roles))
         return AdminCheck(not missing_roles({r.template_id for r in roles}), names)
 
     async def integration_objects(self, tenant_id: str, removal: bool = False) -> list[str]:
         """What the integration created in the tenant and the provider's zone, in words; with
         ``removal``, worded as what a removal deletes."""
-        words = {
-            "dns_records": "the DNS record {key} in the provider's zone",
-            "domain": "the domain {key}",
-            "user": "the gateway user {key}",
-            "licence": "its licence ({key})",
-            "dial_plan": "the dial plan {key}",
-            "pstn_usage": "the PSTN usage {key}",
-            "routing_policy": "the voice routing policy {key}",
-            "gateway": "the PSTN gateway {key}",
-            "voice_route": "the voice route {key}",
-        }
         entries = await asyncio.to_thread(self._store.ledger, tenant_id)
         out = []
         for entry in entries:
-            if entry.status == "removed" or entry.kind not in words:
+            if entry.status == "removed" or entry.kind not in _OBJECT_WORDS:
                 continue
             key = entry.key.split("|")[0] if entry.kind in ("dns_records", "licence") else entry.key
-            line = words[entry.kind].format(key=key)
             if removal and entry.kind in _REMOVED_FROM:
-                line = f"{line} ({_REMOVED_FROM[entry.kind]})"
+                line = t(_REMOVED_FROM[entry.kind], key=key)
+            else:
+                line = t(_OBJECT_WORDS[entry.kind], key=key)
             if line not in out:
                 out.append(line)
         return out
@@ -400,13 +408,22 @@ class Integrations:
         if GLOBAL_ADMINISTRATOR in held or held & set(teams_roles):
             return
         await asyncio.to_thread(self._vault.forget, signed.tenant_id, Purpose.TEAMS_ADMIN.value)
-        who = signed.user_principal_name or "The account"
-        wanted = ", ".join(teams_roles.values())
-        reason = (
-            f"{who} holds none of the roles the Teams admin centre needs ({wanted}, or Global "
-            "Administrator). Sign in for step 3 with an account that holds one, or give it one "
-            "in Microsoft Entra."
-        )
+        who = signed.user_principal_name
+        if who:
+            template = N_(
+                "{who} holds none of the roles the Teams admin centre needs ({wanted}, or Global "
+                "Administrator). Sign in for step 3 with an account that holds one, or give it "
+                "one in Microsoft Entra."
+            )
+        else:
+            template = N_(
+                "The account holds none of the roles the Teams admin centre needs ({wanted}, or "
+                "Global Administrator). Sign in for step 3 with an account that holds one, or "
+                "give it one in Microsoft Entra."
+            )
+        # The audit keeps English (read later, in whatever language); the admin reads it now.
+        english = ", ".join(teams_roles.values())
+        said = ", ".join(t(role) for role in teams_roles.values())
         await asyncio.to_thread(
             self._audit.record,
             signed.tenant_id,
@@ -414,9 +431,9 @@ class Integrations:
             "sign_in_refused",
             self._clock.now(),
             purpose=Purpose.TEAMS_ADMIN.value,
-            reason=reason,
+            reason=template.format(who=who, wanted=english),
         )
-        raise SignInError(reason, signed.binding)
+        raise SignInError(t(template, who=who, wanted=said), signed.binding)
 
     def _require_sign_in(self) -> SignIn:
         if self._sign_in is None:
@@ -429,7 +446,7 @@ class Integrations:
         """The checklist (SPEC step 2)."""
         record = await asyncio.to_thread(self._tenants.get, tenant_id)
         if record is None:
-            raise Refused("unknown_tenant", "Nobody has signed in for this organization yet.")
+            raise Refused("unknown_tenant", t("Nobody has signed in for this organization yet."))
         ledger = Ledger(await asyncio.to_thread(self._store.ledger, tenant_id))
         integrated = record.state in (TenantState.INTEGRATED, TenantState.INTEGRATING)
         async with self._ports.open(tenant_id) as ports:
@@ -463,16 +480,26 @@ class Integrations:
         if record is None:
             raise Refused(
                 "unknown_tenant",
-                "Nobody has signed in for this organization yet. Start with step 1 (sign in).",
+                t("Nobody has signed in for this organization yet. Start with step 1 (sign in)."),
             )
         purposes = set(await asyncio.to_thread(self._vault.purposes, tenant_id))
         missing = [p for p in (Purpose.GRAPH, Purpose.TEAMS_ADMIN) if p.value not in purposes]
-        if missing:
-            which = " and ".join(
-                "step 1 (Microsoft Graph)" if p == Purpose.GRAPH else "step 3 (Teams admin)"
-                for p in missing
+        if len(missing) == 2:
+            raise Refused(
+                "signed_out",
+                t(
+                    "The bot needs the sign-in of step 1 (Microsoft Graph) and step 3 (Teams "
+                    "admin) first."
+                ),
             )
-            raise Refused("signed_out", f"The bot needs the sign-in of {which} first.")
+        if missing == [Purpose.GRAPH]:
+            raise Refused(
+                "signed_out", t("The bot needs the sign-in of step 1 (Microsoft Graph) first.")
+            )
+        if missing:
+            raise Refused(
+                "signed_out", t("The bot needs the sign-in of step 3 (Teams admin) first.")
+            )
         if kind == RunKind.REMOVE:
             return await self._start_removal(tenant_id, requested_by, subscriber)
         return await self._start_provisioning(
@@ -492,17 +519,30 @@ class Integrations:
         if region not in s.regions:
             raise Refused(
                 "unknown_region",
-                f"{region!r} is not a region of this provider ({', '.join(sorted(s.regions))}).",
+                t(
+                    "{region} is not a region of this provider ({regions}).",
+                    region=repr(region),
+                    regions=", ".join(sorted(s.regions)),
+                ),
             )
         active = await asyncio.to_thread(self._store.active_run, tenant_id)
         if active is not None:
-            raise Refused("active_run", f"A {active.kind} is already running.", run_id=active.id)
+            running = _ACTIVE_RUN.get(active.kind)
+            reason = (
+                t(running)
+                if running is not None
+                else t("A {kind} is already running.", kind=active.kind)
+            )
+            raise Refused("active_run", reason, run_id=active.id)
         checks = await self.readiness(tenant_id, region)
         failing = blocking(checks)
         if failing:
             raise Refused(
                 "not_ready",
-                "The readiness check has failures: " + "; ".join(c.title for c in failing) + ".",
+                t(
+                    "The readiness check has failures: {checks}.",
+                    checks="; ".join(c.title for c in failing),
+                ),
                 checks,
             )
         domain = self.sbc_domain_for(initial_domain, region)
@@ -516,10 +556,12 @@ class Integrations:
         if clashes:
             raise Refused(
                 "name_clash",
-                "These already exist in the tenant and the bot did not create them: "
-                + "; ".join(clashes)
-                + ". Remove or rename them in the Teams or Microsoft 365 admin centre, then "
-                "try again.",
+                t(
+                    "These already exist in the tenant and the bot did not create them: "
+                    "{objects}. Remove or rename them in the Teams or Microsoft 365 admin "
+                    "centre, then try again.",
+                    objects="; ".join(clashes),
+                ),
             )
         params = IntegrationParams(
             tenant_id=tenant_id,
@@ -542,14 +584,15 @@ class Integrations:
     ) -> str:
         active = await asyncio.to_thread(self._store.active_run, tenant_id)
         if active is not None and active.kind == RunKind.REMOVE.value:
-            raise Refused("active_run", "A removal is already running.", run_id=active.id)
+            raise Refused("active_run", t("A removal is already running."), run_id=active.id)
         if active is not None:
             plan = self._book.version(active.kind, active.plan_version)
             await asyncio.to_thread(
                 self._store.cancel,
                 active.id,
                 self._clock.now(),
-                f"superseded by a removal ({requested_by})",
+                # Stored as the run's error: English, said in the reader's language later.
+                N_("superseded by a removal ({who})").format(who=requested_by),
                 plan.on_finish,
             )
         last = await asyncio.to_thread(self._tenants.last_provisioning, tenant_id)
@@ -581,7 +624,7 @@ class Integrations:
                 subscriber,
             )
         except ActiveRunExists as exc:
-            raise Refused("active_run", "Another run of this organization is active.") from exc
+            raise Refused("active_run", t("Another run of this organization is active.")) from exc
         await asyncio.to_thread(
             self._audit.record,
             tenant_id,
@@ -622,7 +665,8 @@ class Integrations:
             self._store.cancel,
             run_id,
             self._clock.now(),
-            f"cancelled by {requested_by}",
+            # Stored as the run's error: English, said in the reader's language later.
+            N_("cancelled by {who}").format(who=requested_by),
             plan.on_finish,
         )
         if cancelled:
@@ -652,7 +696,7 @@ class Integrations:
         try:
             retried = await asyncio.to_thread(self._store.retry, run_id, self._clock.now())
         except ActiveRunExists as exc:
-            raise Refused("active_run", "Another run of this organization is active.") from exc
+            raise Refused("active_run", t("Another run of this organization is active.")) from exc
         if retried:
             await asyncio.to_thread(
                 self._audit.record,
@@ -671,6 +715,11 @@ class Integrations:
     def notifier(self, deliver: Deliver, owner: str, **options: Any) -> Notifier:
         """A delivery loop for the outbox, handing each notification to ``deliver``."""
         return Notifier(self._outbox, deliver, self._clock, owner, **options)
+
+
+def _could_not_tell(exc: StepError) -> str:
+    """Why nobody can tell whether a user is an admin: the system and its own words."""
+    return t("{service} could not tell: {message}", service=exc.service, message=exc.message)
 
 
 def _calling_code(country: str | None) -> str | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from i18n.text import t
+
 MAX_GATEWAY_FQDN = 63  # New-CsOnlinePSTNGateway: "Fqdn is limited to 63 characters"
 # Entra's UPN policy (concept-sspr-policy): 64 before the @, 48 after it, 113 in all.
 MAX_UPN_LOCAL = 64
@@ -43,11 +45,17 @@ def fqdn_problems(fqdn: str) -> list[str]:
     problems = []
     if len(fqdn) > MAX_GATEWAY_FQDN:
         problems.append(
-            f"it is {len(fqdn)} characters long; Teams allows at most {MAX_GATEWAY_FQDN}"
+            t(
+                "it is {length} characters long; Teams allows at most {limit}",
+                length=len(fqdn),
+                limit=MAX_GATEWAY_FQDN,
+            )
         )
     bad = [label for label in fqdn.split(".") if not _LABEL.match(label)]
     if bad:
-        problems.append(f"these labels are not valid host-name labels: {', '.join(bad)}")
+        problems.append(
+            t("these labels are not valid host-name labels: {labels}", labels=", ".join(bad))
+        )
     return problems
 
 
@@ -56,13 +64,29 @@ def upn_problems(upn: str) -> list[str]:
     local, _, domain = upn.partition("@")
     problems = []
     if len(local) > MAX_UPN_LOCAL:
-        problems.append(f"the part before the @ is {len(local)} characters; Entra allows 64")
+        problems.append(
+            t(
+                "the part before the @ is {length} characters; Entra allows {limit}",
+                length=len(local),
+                limit=MAX_UPN_LOCAL,
+            )
+        )
     if len(domain) > MAX_UPN_DOMAIN:
         problems.append(
-            f"the part after the @ is {len(domain)} characters; Entra allows {MAX_UPN_DOMAIN}"
+            t(
+                "the part after the @ is {length} characters; Entra allows {limit}",
+                length=len(domain),
+                limit=MAX_UPN_DOMAIN,
+            )
         )
     if len(upn) > MAX_UPN:
-        problems.append(f"it is {len(upn)} characters long; Entra allows {MAX_UPN}")
+        problems.append(
+            t(
+                "it is {length} characters long; Entra allows {limit}",
+                length=len(upn),
+                limit=MAX_UPN,
+            )
+        )
     if local.endswith("."):
-        problems.append("it has a period right before the @")
+        problems.append(t("it has a period right before the @"))
     return problems

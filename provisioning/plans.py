@@ -3,6 +3,7 @@ before this release) and removal, with their milestones and how they move the te
 
 from __future__ import annotations
 
+from i18n.text import N_
 from provisioning.engine.plans import Milestone, Plan, PlanBook
 from provisioning.hints import explain
 from provisioning.microsoft.ports.tenant import TenantPorts
@@ -22,14 +23,14 @@ from storage.runs import RunKind
 DOMAIN_VERIFIED = Milestone(
     "domain_verified",
     "domain_verified",
-    "Microsoft has verified the domain.",
-    "Microsoft could not verify the domain.",
+    N_("Microsoft has verified the domain."),
+    N_("Microsoft could not verify the domain."),
 )
 GATEWAY_ACCEPTED = Milestone(
     "gateway_accepted",
     "pstn_gateway",
-    "Microsoft has accepted the PSTN gateway for Direct Routing.",
-    "Microsoft did not accept the PSTN gateway.",
+    N_("Microsoft has accepted the PSTN gateway for Direct Routing."),
+    N_("Microsoft did not accept the PSTN gateway."),
 )
 
 

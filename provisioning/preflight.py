@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
+from i18n.text import t
 from provisioning.engine.contract import Ledger
 from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.microsoft.ports.voice import DialPlan, Gateway, RoutingPolicy, VoiceRoute
@@ -30,11 +31,21 @@ async def name_clashes(
         ports.users.find(upn),
     )
     found = [
-        ("dial_plan", e164, plan is not None, f"the dial plan '{e164}'"),
-        ("routing_policy", e164, policy is not None, f"the voice routing policy '{e164}'"),
-        ("voice_route", e164, route is not None, f"the voice route '{e164}'"),
-        ("gateway", sbc_domain, gateway is not None, f"the PSTN gateway '{sbc_domain}'"),
-        ("pstn_usage", e164, e164 in usages, f"the PSTN usage '{e164}'"),
-        ("user", upn, user is not None, f"the user '{upn}'"),
+        ("dial_plan", e164, plan is not None, t("the dial plan '{name}'", name=e164)),
+        (
+            "routing_policy",
+            e164,
+            policy is not None,
+            t("the voice routing policy '{name}'", name=e164),
+        ),
+        ("voice_route", e164, route is not None, t("the voice route '{name}'", name=e164)),
+        (
+            "gateway",
+            sbc_domain,
+            gateway is not None,
+            t("the PSTN gateway '{name}'", name=sbc_domain),
+        ),
+        ("pstn_usage", e164, e164 in usages, t("the PSTN usage '{name}'", name=e164)),
+        ("user", upn, user is not None, t("the user '{name}'", name=upn)),
     ]
     return [words for kind, key, exists, words in found if exists and not ledger.has(kind, key)]

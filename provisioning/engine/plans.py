@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlmodel import Session
 
+from i18n.text import t
 from provisioning.engine.contract import P, Step, T
 from storage.runs import RunRecord, RunStatus
 
@@ -60,7 +61,7 @@ class Plan(Generic[P, T]):
     on_start: LifecycleHook = _no_hook
     on_finish: LifecycleHook = _no_hook
     # Turns a permanent outside failure into what the admin can do about it.
-    explain: Callable[[Exception], str] = field(default=lambda exc: "Retry later.")
+    explain: Callable[[Exception], str] = field(default=lambda exc: t("Retry later."))
 
     def __post_init__(self) -> None:
         check_order(self.steps)

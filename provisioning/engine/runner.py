@@ -22,6 +22,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, Protocol, TypeVar
 
+from i18n.text import N_, t
 from provisioning import metrics
 from provisioning.engine.clock import Clock
 from provisioning.engine.contract import (
@@ -47,6 +48,8 @@ _log = logging.getLogger(__name__)
 R = TypeVar("R")
 A = ParamSpec("A")
 MAX_INTERNAL_ERRORS = 5
+# The system that failed when the failure is the bot's own (an admin reads it in hints).
+THE_BOT = N_("the bot")
 
 
 class PortsFactory(Protocol):
@@ -243,8 +246,10 @@ class Runner:
         now = self.clock.now()
         if count >= MAX_INTERNAL_ERRORS:
             plan = self.book.version(run.kind, run.plan_version)
-            message = f"The bot itself failed {count} times: {type(error).__name__}: {error}"
-            hint = "Report this to the provider with the run id; retry once it is fixed."
+            # Stored in English (the runner has no language); the bot says it in the admin's.
+            what = f"{type(error).__name__}: {error}"  # the developer's words: data
+            message = t("The bot itself failed {count} times: {error}", count=count, error=what)
+            hint = t("Report this to the provider with the run id; retry once it is fixed.")
             await self._db(
                 self.store.finish,
                 lease,
@@ -415,14 +420,17 @@ class Runner:
             if not exc.transient:
                 outcome = Failed(exc.message, execution.plan.explain(exc))
         except TimeoutError:
+            limit = f"{step.timeout:g}"
             error = StepError(
-                "the bot", f"one attempt took longer than {step.timeout:g} s", transient=True
+                THE_BOT,
+                t("one attempt took longer than {seconds} s", seconds=limit),
+                transient=True,
             )
         except LeaseLost:
             raise
         except Exception as exc:
             _log.exception("step %s of run %s raised", step.name, execution.run.id)
-            error = StepError("the bot", f"{type(exc).__name__}: {exc}", transient=True)
+            error = StepError(THE_BOT, f"{type(exc).__name__}: {exc}", transient=True)
         seconds = time.perf_counter() - clocked
         metrics.step_attempt(execution.plan.kind, step.name, _outcome(outcome), seconds)
         self.reached("before_record", step.name)
@@ -477,9 +485,12 @@ class Runner:
                 outcome = Failed(error.message, plan.explain(error))
             else:
                 delay = backoff(max(record.attempts, 1), error.retry_after, self._rng)
-                reason = (
-                    f"{error.service} is busy or failing ({error.message}); "
-                    f"trying again in {delay:.0f} s"
+                after = f"{delay:.0f}"
+                reason = t(
+                    "{service} is busy or failing ({message}); trying again in {seconds} s",
+                    service=error.service,
+                    message=error.message,
+                    seconds=after,
                 )
                 await self._save_wait(lease, step, record, Wait(now + delay, reason), now)
                 return None

@@ -14,12 +14,16 @@ from typing import Any
 from sqlalchemy import Engine, update
 from sqlmodel import Session, col, delete
 
+from i18n.text import N_
 from storage.crypto import Sealer, SealError
 from storage.sign_ins import SignInFlowRecord
 
 
 class FlowError(Exception):
-    """The sign-in cannot be completed: unknown, used already, expired or tampered with."""
+    """The sign-in cannot be completed: unknown, used already, expired or tampered with.
+
+    Its text is English (it is audited as it is); the sign-in says it in the admin's language.
+    """
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,7 @@ class SignInFlows:
         with Session(self._engine) as session:
             record = session.get(SignInFlowRecord, state_hash)
             if record is None:
-                raise FlowError("This sign-in link is not known (or was used already).")
+                raise FlowError(N_("This sign-in link is not known (or was used already)."))
             claimed = session.execute(
                 update(SignInFlowRecord)
                 .where(
@@ -98,14 +102,16 @@ class SignInFlows:
             )
             session.commit()
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                raise FlowError("This sign-in link was used already. Start the sign-in again.")
+                raise FlowError(N_("This sign-in link was used already. Start the sign-in again."))
             if record.expires_at < now:
-                raise FlowError("This sign-in link has expired. Start the sign-in again.")
+                raise FlowError(N_("This sign-in link has expired. Start the sign-in again."))
             try:
                 plaintext = self._sealer.open(
                     record.key_id, record.nonce, record.ciphertext, _aad(state_hash)
                 )
             except SealError as exc:
-                raise FlowError(f"This sign-in cannot be completed ({exc}).") from exc
+                raise FlowError(
+                    N_("This sign-in cannot be completed ({error}).").format(error=exc)
+                ) from exc
         data = json.loads(plaintext)
         return SignInBinding(**data["binding"]), dict(data["flow"])

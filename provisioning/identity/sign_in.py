@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 import httpx
 import msal
 
+from i18n.text import N_, say
 from provisioning.engine.clock import Clock
 from provisioning.identity.flows import FlowError, SignInBinding, SignInFlows, browser_hash
 from provisioning.identity.msal_client import msal_app
@@ -26,7 +27,8 @@ from storage.vault import TokenVault
 
 class SignInError(Exception):
     """The sign-in did not produce usable tokens (cancelled, refused, expired, wrong tenant);
-    ``binding`` says where it was started, when that is known."""
+    ``binding`` says where it was started, when that is known. ``reason`` is in the language
+    of the admin signing in (Microsoft's own words stay as they are)."""
 
     def __init__(self, reason: str, binding: SignInBinding | None = None) -> None:
         super().__init__(reason)
@@ -110,29 +112,31 @@ class SignIn:
             binding, flow = self._flows.consume(response.get("state", ""), now)
         except FlowError as exc:
             self._audit.record(None, "unknown", "sign_in_refused", now, reason=str(exc))
-            raise SignInError(str(exc)) from exc
+            raise SignInError(say(str(exc))) from exc
         if binding.browser is not None and (
             browser is None or not hmac.compare_digest(browser_hash(browser), binding.browser)
         ):
             self._refused(
                 binding,
                 "unknown",
-                "This sign-in was started in another browser. Start it again from the chat, "
-                "and finish it in the browser it opens.",
+                N_(
+                    "This sign-in was started in another browser. Start it again from the chat, "
+                    "and finish it in the browser it opens."
+                ),
             )
         purpose = Purpose(binding.purpose)
         if "error" in response:
             reason = response.get("error_description") or response["error"]
-            self._refused(binding, "unknown", reason.split("\r\n", 1)[0])
+            self._refused(binding, "unknown", reason.split("\r\n", 1)[0], ours=False)
         cache = msal.SerializableTokenCache()
         app = msal_app(self._identity, self._microsoft, "organizations", cache, self._client)
         try:
             result = app.acquire_token_by_auth_code_flow(flow, response)
         except ValueError as exc:  # state or nonce mismatch: a forged or stale response
-            self._refused(binding, "unknown", str(exc))
+            self._refused(binding, "unknown", str(exc), ours=False)
         if "access_token" not in result:
             description = str(result.get("error_description") or result.get("error"))
-            self._refused(binding, "unknown", description.split("\r\n", 1)[0])
+            self._refused(binding, "unknown", description.split("\r\n", 1)[0], ours=False)
         claims = result.get("id_token_claims", {})
         tenant_id = str(claims.get("tid", ""))
         upn = str(claims.get("preferred_username", ""))
@@ -140,8 +144,10 @@ class SignIn:
             self._refused(
                 binding,
                 upn,
-                f"You signed in to another organization ({tenant_id}) than the one this chat "
-                "belongs to. Sign in with an account of this organization.",
+                N_(
+                    "You signed in to another organization ({tenant_id}) than the one this chat "
+                    "belongs to. Sign in with an account of this organization."
+                ).format(tenant_id=tenant_id),
             )
         if purpose == Purpose.TEAMS_ADMIN and Purpose.GRAPH.value not in self._vault.purposes(
             tenant_id
@@ -149,8 +155,10 @@ class SignIn:
             self._refused(
                 binding,
                 upn,
-                "The Teams admin sign-in must be into the organization of the first sign-in; "
-                "this organization has no first sign-in. Start with step 1.",
+                N_(
+                    "The Teams admin sign-in must be into the organization of the first sign-in; "
+                    "this organization has no first sign-in. Start with step 1."
+                ),
             )
         self._vault.put(tenant_id, purpose.value, cache.serialize(), now)
         self._audit.record(
@@ -170,7 +178,11 @@ class SignIn:
             binding,
         )
 
-    def _refused(self, binding: SignInBinding, actor: str, reason: str) -> NoReturn:
+    def _refused(
+        self, binding: SignInBinding, actor: str, reason: str, *, ours: bool = True
+    ) -> NoReturn:
+        """Audit the refusal as it is (English where it is ours, marked; else Microsoft's or
+        msal's words) and raise it, ours in the admin's language."""
         self._audit.record(
             binding.tenant_id,
             actor,
@@ -180,4 +192,4 @@ class SignIn:
             reason=reason,
             requested_by=binding.user_id,
         )
-        raise SignInError(reason, binding)
+        raise SignInError(say(reason) if ours else reason, binding)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from i18n.text import N_, t
 from provisioning.engine.contract import Done, Failed, LedgerItem, Outcome, StepContext, Wait
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.tenant import TenantPorts
@@ -15,8 +16,74 @@ Ctx = StepContext[IntegrationParams, TenantPorts]
 RemovalCtx = StepContext[RemovalParams, TenantPorts]
 
 
+# A clash of each kind of object, as a whole sentence (German gives each noun its own gender):
+# what went wrong, and what the admin can do.
+_NOT_OURS = {
+    "dial plan": (
+        N_("The dial plan '{name}' already exists in the tenant, but the bot did not create it."),
+        N_(
+            "Remove or rename the dial plan '{name}' in the Microsoft 365 or Teams admin centre "
+            "(or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+    "voice routing policy": (
+        N_(
+            "The voice routing policy '{name}' already exists in the tenant, but the bot did "
+            "not create it."
+        ),
+        N_(
+            "Remove or rename the voice routing policy '{name}' in the Microsoft 365 or Teams "
+            "admin centre (or run the removal if an earlier integration left it behind), then "
+            "retry."
+        ),
+    ),
+    "voice route": (
+        N_("The voice route '{name}' already exists in the tenant, but the bot did not create it."),
+        N_(
+            "Remove or rename the voice route '{name}' in the Microsoft 365 or Teams admin "
+            "centre (or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+    "PSTN gateway": (
+        N_(
+            "The PSTN gateway '{name}' already exists in the tenant, but the bot did not create it."
+        ),
+        N_(
+            "Remove or rename the PSTN gateway '{name}' in the Microsoft 365 or Teams admin "
+            "centre (or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+    "PSTN usage": (
+        N_("The PSTN usage '{name}' already exists in the tenant, but the bot did not create it."),
+        N_(
+            "Remove or rename the PSTN usage '{name}' in the Microsoft 365 or Teams admin centre "
+            "(or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+    "domain": (
+        N_("The domain '{name}' already exists in the tenant, but the bot did not create it."),
+        N_(
+            "Remove or rename the domain '{name}' in the Microsoft 365 or Teams admin centre "
+            "(or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+    "user": (
+        N_("The user '{name}' already exists in the tenant, but the bot did not create it."),
+        N_(
+            "Remove or rename the user '{name}' in the Microsoft 365 or Teams admin centre "
+            "(or run the removal if an earlier integration left it behind), then retry."
+        ),
+    ),
+}
+
+
 def not_ours(what: str, name: str) -> Failed:
     """A name clash: the object exists, and the bot did not create it."""
+    known = _NOT_OURS.get(what)
+    if known is not None:
+        return Failed(t(known[0], name=name), t(known[1], name=name))
+    # A kind without its own sentences (none today) stays English: a catch-all template with
+    # ``{what}`` would be recognised in place of the specific ones when the bot says them.
     return Failed(
         f"The {what} '{name}' already exists in the tenant, but the bot did not create it.",
         f"Remove or rename the {what} '{name}' in the Microsoft 365 or Teams admin centre "

@@ -5,25 +5,26 @@ from __future__ import annotations
 
 import ipaddress
 
+from i18n.text import N_, t
 from provisioning.engine.contract import Done, Failed, LedgerItem, Outcome, Wait
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.steps.common import Ctx, not_ours, wait_or_give_up
 from provisioning.steps.polling import DNS_GIVE_UP, REPLICATION_GIVE_UP, poll_interval
 
-_DNS_HINT = (
+_DNS_HINT = N_(
     "This is on the provider's side: the provider must check that every name server of its "
     "zone serves the record, then retry."
 )
 
 
-def _replicating(ctx: Ctx, what: str) -> Outcome:
-    """Graph answers 404 for a while after a create (graph-entra.md §3.9)."""
+def _replicating(ctx: Ctx) -> Outcome:
+    """Graph answers 404 for a while after the domain is created (graph-entra.md §3.9)."""
     return wait_or_give_up(
         ctx,
         REPLICATION_GIVE_UP,
-        f"Waiting for Microsoft to finish creating the {what}",
-        f"Microsoft Graph still does not show the new {what} after 30 minutes.",
-        f"Retry later, or check the {what} in the Microsoft 365 admin centre.",
+        t("Waiting for Microsoft to finish creating the domain"),
+        t("Microsoft Graph still does not show the new domain after 30 minutes."),
+        t("Retry later, or check the domain in the Microsoft 365 admin centre."),
         first=2.0,
         ceiling=60.0,
     )
@@ -81,8 +82,8 @@ async def txt_record(ctx: Ctx) -> Outcome:
         # Microsoft offers no record for a domain it has verified already.
         domain = await ctx.ports.domains.get(name)
         if domain is not None and domain.is_verified:
-            return Done(note="The domain is verified already.")
-        return _replicating(ctx, "domain")
+            return Done(note=t("The domain is verified already."))
+        return _replicating(ctx)
     item = LedgerItem(
         "dns_records", f"{name}|TXT", {"name": name + ".", "type": "TXT", "values": [text]}
     )
@@ -105,25 +106,48 @@ async def dns_propagated(ctx: Ctx) -> Outcome:
         expected = txt.data["values"][0] if txt else None
     if expected is None:
         return Failed(
-            "The verification record is missing from the ledger.",
-            "Retry the integration; the record will be published again.",
+            t("The verification record is missing from the ledger."),
+            t("Retry the integration; the record will be published again."),
         )
     answers = await ctx.ports.probe.everywhere(name + ".", "TXT")
     visible = [a for a in answers if expected in a.records]
     if answers and len(visible) == len(answers):
-        return Done(note=f"The record is visible on all {len(answers)} name servers.")
-    silent = [f"{a.server} {a.silent}" for a in answers if a.silent]
-    reason = f"Waiting for DNS: the record is on {len(visible)} of {len(answers)} name servers"
+        return Done(
+            note=t("The record is visible on all {total} name servers.", total=len(answers))
+        )
+    # The servers' names and what they did (data); each text stays one template, so the bot
+    # can recognise it later.
+    silent = ", ".join(f"{a.server} {a.silent}" for a in answers if a.silent)
+    seen, total = len(visible), len(answers)
     if silent:
-        reason += f"; no answer yet from {', '.join(silent)}"
-    failure = (
-        f"The TXT record is visible on {len(visible)} of {len(answers)} of the provider's name "
-        "servers after 48 hours."
-    )
-    if silent:
-        failure += f" Not answering: {', '.join(silent)}."
+        reason = t(
+            "Waiting for DNS: the record is on {seen} of {total} name servers; no answer yet "
+            "from {silent}",
+            seen=seen,
+            total=total,
+            silent=silent,
+        )
+        failure = t(
+            "The TXT record is visible on {seen} of {total} of the provider's name servers "
+            "after 48 hours. Not answering: {silent}.",
+            seen=seen,
+            total=total,
+            silent=silent,
+        )
+    else:
+        reason = t(
+            "Waiting for DNS: the record is on {seen} of {total} name servers",
+            seen=seen,
+            total=total,
+        )
+        failure = t(
+            "The TXT record is visible on {seen} of {total} of the provider's name servers "
+            "after 48 hours.",
+            seen=seen,
+            total=total,
+        )
     if ctx.elapsed() > DNS_GIVE_UP:
-        return Failed(failure, _DNS_HINT)
+        return Failed(failure, t(_DNS_HINT))
     return Wait(ctx.clock.now() + poll_interval(ctx.elapsed(), 1.0, 300.0), reason)
 
 
@@ -134,20 +158,22 @@ async def domain_verified(ctx: Ctx) -> Outcome:
         await ctx.ports.domains.verify(name)
     except ServiceError as exc:
         if exc.kind == ErrorKind.NOT_FOUND:
-            return _replicating(ctx, "domain")
+            return _replicating(ctx)
         if exc.kind != ErrorKind.INVALID:
             raise
         if ctx.elapsed() > DNS_GIVE_UP:
             return Failed(
                 exc.message,
-                "Microsoft could not verify the domain for 48 hours although the provider's name "
-                "servers serve the record. Check the domain in the Microsoft 365 admin centre, "
-                "then retry.",
+                t(
+                    "Microsoft could not verify the domain for 48 hours although the provider's "
+                    "name servers serve the record. Check the domain in the Microsoft 365 admin "
+                    "centre, then retry."
+                ),
             )
         # Microsoft's resolver may hold an older negative answer: wait it out, then ask again.
         negative_ttl = await ctx.ports.probe.negative_ttl()
         return Wait(
             ctx.clock.now() + min(max(negative_ttl, 5), 900),
-            "Microsoft cannot see the verification record yet; asking again shortly",
+            t("Microsoft cannot see the verification record yet; asking again shortly"),
         )
-    return Done(note="The domain is verified.")
+    return Done(note=t("The domain is verified."))

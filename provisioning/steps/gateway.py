@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import string
 
+from i18n.text import N_, t
 from provisioning.engine.contract import Done, Failed, LedgerItem, Outcome, Wait
 from provisioning.licences import choose_gateway_sku
 from provisioning.microsoft.catalog import MCOSTANDARD_PLAN
@@ -19,10 +20,13 @@ from provisioning.steps.polling import (
     REPLICATION_WAIT,
 )
 
+# English, as the runner stores every text (the bot says it in the admin's language).
 _NO_SEAT = Failed(
-    "No licence with Skype for Business Online (Plan 2) (MCOSTANDARD) is free in the tenant.",
-    "Free or buy one licence that includes MCOSTANDARD (for example Skype for Business Online "
-    "(Plan 2), Office 365 E1 or E3), then retry.",
+    N_("No licence with Skype for Business Online (Plan 2) (MCOSTANDARD) is free in the tenant."),
+    N_(
+        "Free or buy one licence that includes MCOSTANDARD (for example Skype for Business "
+        "Online (Plan 2), Office 365 E1 or E3), then retry."
+    ),
 )
 
 
@@ -42,7 +46,10 @@ async def choose_licence(ctx: Ctx) -> Outcome:
     sku = choose_gateway_sku(await ctx.ports.directory.subscribed_skus())
     if sku is None:
         return _NO_SEAT
-    return Done(note=f"{sku.part_number} has a free seat.", outputs={"sku_id": sku.sku_id})
+    return Done(
+        note=t("{licence} has a free seat.", licence=sku.part_number),
+        outputs={"sku_id": sku.sku_id},
+    )
 
 
 async def gateway_user(ctx: Ctx) -> Outcome:
@@ -64,9 +71,9 @@ async def gateway_user(ctx: Ctx) -> Outcome:
             return wait_or_give_up(
                 ctx,
                 REPLICATION_GIVE_UP,
-                "Waiting for Microsoft to let users be created on the new domain",
+                t("Waiting for Microsoft to let users be created on the new domain"),
                 exc.message,
-                "Check the domain in the Microsoft 365 admin centre, then retry.",
+                t("Check the domain in the Microsoft 365 admin centre, then retry."),
                 first=REPLICATION_WAIT,
                 ceiling=60.0,
             )
@@ -77,7 +84,7 @@ async def gateway_user(ctx: Ctx) -> Outcome:
             return not_ours("user", upn)
         found = await ctx.ports.users.find(upn)  # ours: an earlier answer was lost
         if found is None:
-            return Wait(ctx.clock.now() + REPLICATION_WAIT, "Looking for the gateway user")
+            return Wait(ctx.clock.now() + REPLICATION_WAIT, t("Looking for the gateway user"))
         user = found
     item = LedgerItem("user", upn, {"id": user.id})
     return Done((item,), outputs={"user_id": user.id})
@@ -103,9 +110,9 @@ async def gateway_licence(ctx: Ctx) -> Outcome:
             return wait_or_give_up(
                 ctx,
                 REPLICATION_GIVE_UP,
-                "Waiting for Microsoft to finish creating the gateway user",
+                t("Waiting for Microsoft to finish creating the gateway user"),
                 exc.message,
-                "Check the gateway user in the Microsoft 365 admin centre, then retry.",
+                t("Check the gateway user in the Microsoft 365 admin centre, then retry."),
                 first=REPLICATION_WAIT,
                 ceiling=60.0,
             )
@@ -121,7 +128,7 @@ async def _look_again(ctx: Ctx, upn: str, user_id: str | None, exclude: str | No
     earlier answer was lost), else another free subscription, else no seat is left."""
     user = await ctx.ports.users.find(upn)
     if user is None:
-        return Wait(ctx.clock.now() + REPLICATION_WAIT, "Looking for the gateway user")
+        return Wait(ctx.clock.now() + REPLICATION_WAIT, t("Looking for the gateway user"))
     if MCOSTANDARD_PLAN in user.enabled_plan_ids:
         held = next(
             (s for s in sorted(user.sku_ids) if ctx.ledger.has("licence", f"{upn}|{s}")), None
@@ -136,7 +143,10 @@ async def _look_again(ctx: Ctx, upn: str, user_id: str | None, exclude: str | No
     if exclude is not None:
         await ctx.withdraw(LedgerItem("licence", f"{upn}|{exclude}"))
     await ctx.checkpoint({"sku_id": sku.sku_id})
-    return Wait(ctx.clock.now() + 0.5, f"Licensing the gateway user from {sku.part_number}")
+    return Wait(
+        ctx.clock.now() + 0.5,
+        t("Licensing the gateway user from {licence}", licence=sku.part_number),
+    )
 
 
 async def pstn_gateway(ctx: Ctx) -> Outcome:
@@ -151,11 +161,15 @@ async def pstn_gateway(ctx: Ctx) -> Outcome:
         return wait_or_give_up(
             ctx,
             ACTIVATION_GIVE_UP,
-            "Waiting for Microsoft to activate the domain for Direct Routing (this can take up "
-            "to 24 hours)",
+            t(
+                "Waiting for Microsoft to activate the domain for Direct Routing (this can take "
+                "up to 24 hours)"
+            ),
             exc.message,
-            "Microsoft has not activated the domain for Direct Routing after 48 hours. Check "
-            "that the gateway user is licensed, then retry.",
+            t(
+                "Microsoft has not activated the domain for Direct Routing after 48 hours. Check "
+                "that the gateway user is licensed, then retry."
+            ),
             first=5.0,
             ceiling=600.0,
         )

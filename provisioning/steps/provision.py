@@ -3,6 +3,7 @@ while DNS propagates, and every step looks before it acts."""
 
 from __future__ import annotations
 
+from i18n.text import N_
 from provisioning.engine.contract import Step
 from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.params import IntegrationParams
@@ -21,64 +22,64 @@ GRAPH = {"graph": 1}
 TEAMS = {"teams_admin": 1}
 
 PROVISIONING: tuple[ProvisioningStep, ...] = (
-    Step("dns_subdomain", (), dns_subdomain, "SBC subdomain in the provider's DNS"),
-    Step("tenant_domain", (), tenant_domain, "Domain added to the tenant", round_trips=GRAPH),
+    Step("dns_subdomain", (), dns_subdomain, N_("SBC subdomain in the provider's DNS")),
+    Step("tenant_domain", (), tenant_domain, N_("Domain added to the tenant"), round_trips=GRAPH),
     Step(
         "txt_record",
         ("tenant_domain",),
         txt_record,
-        "Verification record published",
+        N_("Verification record published"),
         round_trips=GRAPH,
     ),
     Step(
         "dns_propagated",
         ("txt_record", "dns_subdomain"),
         dns_propagated,
-        "DNS propagated to every name server",
+        N_("DNS propagated to every name server"),
     ),
     Step(
         "domain_verified",
         ("dns_propagated",),
         domain_verified,
-        "Domain verified by Microsoft",
+        N_("Domain verified by Microsoft"),
         round_trips=GRAPH,
     ),
-    Step("choose_licence", (), choose_licence, "Licence for the gateway user found"),
+    Step("choose_licence", (), choose_licence, N_("Licence for the gateway user found")),
     Step(
         "gateway_user",
         ("domain_verified",),
         gateway_user,
-        "Gateway user created",
+        N_("Gateway user created"),
         round_trips=GRAPH,
     ),
     Step(
         "gateway_licence",
         ("gateway_user", "choose_licence"),
         gateway_licence,
-        "Gateway user licensed",
+        N_("Gateway user licensed"),
         round_trips=GRAPH,
     ),
-    Step("dial_plan", (), dial_plan, "Dial plan", round_trips=TEAMS),
-    Step("pstn_usage", (), pstn_usage, "PSTN usage", round_trips={"teams_admin": 2}),
+    Step("dial_plan", (), dial_plan, N_("Dial plan"), round_trips=TEAMS),
+    Step("pstn_usage", (), pstn_usage, N_("PSTN usage"), round_trips={"teams_admin": 2}),
     Step(
         "routing_policy",
         ("pstn_usage",),
         routing_policy,
-        "Voice routing policy",
+        N_("Voice routing policy"),
         round_trips=TEAMS,
     ),
     Step(
         "pstn_gateway",
         ("gateway_licence",),
         pstn_gateway,
-        "PSTN gateway accepted by Microsoft",
+        N_("PSTN gateway accepted by Microsoft"),
         round_trips=TEAMS,
     ),
     Step(
         "voice_route",
         ("pstn_gateway", "pstn_usage"),
         voice_route,
-        "Voice route",
+        N_("Voice route"),
         round_trips=TEAMS,
     ),
 )

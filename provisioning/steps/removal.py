@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from i18n.text import N_, t
 from provisioning.engine.contract import Done, LedgerItem, Outcome, Step
 from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.tenant import TenantPorts
@@ -26,7 +27,11 @@ async def _undo_each(
     waiting: str,
     blocked: str,
 ) -> Outcome:
-    """Delete every ledger item of ``kind``; wait while Microsoft says it is still in use."""
+    """Delete every ledger item of ``kind``; wait while Microsoft says it is still in use.
+
+    ``waiting`` and ``blocked`` are marked templates (``N_``); ``blocked`` names the object as
+    ``{key}``.
+    """
     removed: list[LedgerItem] = []
     for item in ctx.ledger.items(kind):
         try:
@@ -36,9 +41,9 @@ async def _undo_each(
                 return wait_or_give_up(
                     ctx,
                     REPLICATION_GIVE_UP,
-                    waiting,
+                    t(waiting),
                     exc.message,
-                    blocked.format(key=item.key),
+                    t(blocked, key=item.key),
                     first=5.0,
                     ceiling=120.0,
                 )
@@ -61,30 +66,38 @@ def _voice(kind: str, cls: type[Any], waiting: str, blocked: str) -> Any:
 remove_route = _voice(
     "voice_route",
     VoiceRoute,
-    "Waiting for Microsoft to release the voice route",
-    "Teams still refuses to remove the voice route '{key}'. Remove it in the Teams admin "
-    "centre, then retry.",
+    N_("Waiting for Microsoft to release the voice route"),
+    N_(
+        "Teams still refuses to remove the voice route '{key}'. Remove it in the Teams admin "
+        "centre, then retry."
+    ),
 )
 remove_policy = _voice(
     "routing_policy",
     RoutingPolicy,
-    "Waiting for the voice routing policy to be unassigned from every user",
-    "Some users still hold the voice routing policy '{key}'. Grant them another one in the "
-    "Teams admin centre, then retry.",
+    N_("Waiting for the voice routing policy to be unassigned from every user"),
+    N_(
+        "Some users still hold the voice routing policy '{key}'. Grant them another one in the "
+        "Teams admin centre, then retry."
+    ),
 )
 remove_dial_plan = _voice(
     "dial_plan",
     DialPlan,
-    "Waiting for the dial plan to be unassigned from every user",
-    "Some users still hold the dial plan '{key}'. Grant them another one in the Teams admin "
-    "centre, then retry.",
+    N_("Waiting for the dial plan to be unassigned from every user"),
+    N_(
+        "Some users still hold the dial plan '{key}'. Grant them another one in the Teams admin "
+        "centre, then retry."
+    ),
 )
 remove_gateway = _voice(
     "gateway",
     Gateway,
-    "Waiting for the gateway to be unlinked from voice routes",
-    "A voice route the bot did not create uses the gateway '{key}'. Remove the gateway from "
-    "it, then retry.",
+    N_("Waiting for the gateway to be unlinked from voice routes"),
+    N_(
+        "A voice route the bot did not create uses the gateway '{key}'. Remove the gateway from "
+        "it, then retry."
+    ),
 )
 
 
@@ -98,9 +111,11 @@ async def remove_usage(ctx: RemovalCtx) -> Outcome:
         ctx,
         "pstn_usage",
         delete,
-        "Waiting for the PSTN usage to be free",
-        "Another voice route or policy in the tenant uses the PSTN usage '{key}'. Remove it "
-        "from them, then retry.",
+        N_("Waiting for the PSTN usage to be free"),
+        N_(
+            "Another voice route or policy in the tenant uses the PSTN usage '{key}'. Remove it "
+            "from them, then retry."
+        ),
     )
 
 
@@ -137,9 +152,11 @@ async def remove_domain(ctx: RemovalCtx) -> Outcome:
         ctx,
         "domain",
         delete,
-        "Waiting for Microsoft to release the domain",
-        "Objects in the tenant still use the domain '{key}' (see domainNameReferences). Remove "
-        "them, then retry.",
+        N_("Waiting for Microsoft to release the domain"),
+        N_(
+            "Objects in the tenant still use the domain '{key}' (see domainNameReferences). "
+            "Remove them, then retry."
+        ),
     )
 
 
@@ -155,30 +172,34 @@ async def remove_dns_records(ctx: RemovalCtx) -> Outcome:
 async def forget_credentials(ctx: RemovalCtx) -> Outcome:
     """The stored sign-ins: the last thing removal deletes."""
     count = await ctx.ports.sign_ins.forget()
-    return Done(note=f"Deleted {count} stored sign-in(s).", outputs={"credentials": count})
+    return Done(
+        note=t("Deleted {count} stored sign-in(s).", count=count), outputs={"credentials": count}
+    )
 
 
 RemovalStep = Step[RemovalParams, TenantPorts]
 
 REMOVAL: tuple[RemovalStep, ...] = (
-    Step("unassign_users", (), unassign_users, "Telephony unassigned from users", timeout=1800),
-    Step("remove_route", ("unassign_users",), remove_route, "Voice route removed"),
+    Step("unassign_users", (), unassign_users, N_("Telephony unassigned from users"), timeout=1800),
+    Step("remove_route", ("unassign_users",), remove_route, N_("Voice route removed")),
     Step(
         "remove_policy",
         ("unassign_users", "remove_route"),
         remove_policy,
-        "Voice routing policy removed",
+        N_("Voice routing policy removed"),
     ),
-    Step("remove_dial_plan", ("unassign_users",), remove_dial_plan, "Dial plan removed"),
-    Step("remove_usage", ("remove_route", "remove_policy"), remove_usage, "PSTN usage removed"),
-    Step("remove_gateway", ("remove_route",), remove_gateway, "PSTN gateway removed"),
-    Step("remove_gateway_user", ("remove_gateway",), remove_gateway_user, "Gateway user removed"),
-    Step("remove_domain", ("remove_gateway_user",), remove_domain, "Domain removed"),
-    Step("remove_dns_records", ("remove_domain",), remove_dns_records, "DNS records removed"),
+    Step("remove_dial_plan", ("unassign_users",), remove_dial_plan, N_("Dial plan removed")),
+    Step("remove_usage", ("remove_route", "remove_policy"), remove_usage, N_("PSTN usage removed")),
+    Step("remove_gateway", ("remove_route",), remove_gateway, N_("PSTN gateway removed")),
+    Step(
+        "remove_gateway_user", ("remove_gateway",), remove_gateway_user, N_("Gateway user removed")
+    ),
+    Step("remove_domain", ("remove_gateway_user",), remove_domain, N_("Domain removed")),
+    Step("remove_dns_records", ("remove_domain",), remove_dns_records, N_("DNS records removed")),
     Step(
         "forget_credentials",
         ("remove_dns_records", "remove_usage", "remove_dial_plan"),
         forget_credentials,
-        "Stored sign-ins deleted",
+        N_("Stored sign-ins deleted"),
     ),
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from i18n.text import t
 from provisioning.engine.contract import Done, Failed, Outcome, Wait
 from provisioning.microsoft.ports.numbers import OperationStatus
 from provisioning.microsoft.ports.voice import PolicyKind, TeamsUser
@@ -48,7 +49,7 @@ async def unassign_users(ctx: RemovalCtx) -> Outcome:
     policies = {i.key for i in ctx.ledger.items("routing_policy")}
     dial_plans = {i.key for i in ctx.ledger.items("dial_plan")}
     if not policies and not dial_plans:
-        return Done(note="No policy of ours was ever created.")
+        return Done(note=t("No policy of ours was ever created."))
     handled: list[str] = list(ctx.data.get("handled", []))
     resource_accounts: list[str] = list(ctx.data.get("resource_accounts", []))
     operations: dict[str, dict[str, Any]] = dict(ctx.data.get("operations", {}))
@@ -79,29 +80,46 @@ async def unassign_users(ctx: RemovalCtx) -> Outcome:
     await ctx.checkpoint({"operations": operations})
     if failures:
         return Failed(
-            "Microsoft could not remove these numbers: " + "; ".join(failures),
-            "Remove the numbers in the Teams admin centre (Voice › Phone numbers), then retry.",
+            t("Microsoft could not remove these numbers: {numbers}", numbers="; ".join(failures)),
+            t("Remove the numbers in the Teams admin centre (Voice › Phone numbers), then retry."),
         )
     running = [op for op in operations.values() if op.get("status") not in ("succeeded", "skipped")]
     if running:
         if ctx.elapsed() > REPLICATION_GIVE_UP:
             return Failed(
-                f"Microsoft has not finished removing {len(running)} number(s) after 30 minutes.",
-                "Check the numbers in the Teams admin centre, then retry.",
+                t(
+                    "Microsoft has not finished removing {count} number(s) after 30 minutes.",
+                    count=len(running),
+                ),
+                t("Check the numbers in the Teams admin centre, then retry."),
             )
         return Wait(
             ctx.clock.now() + poll_interval(ctx.elapsed(), 2.0, 60.0),
-            f"Removing phone numbers from {len({op['user'] for op in running})} user(s)",
+            t(
+                "Removing phone numbers from {count} user(s)",
+                count=len({op["user"] for op in running}),
+            ),
         )
-    note = (
-        f"Unassigned {len(handled)} user(s)."
-        if handled
-        else "No user held the voice routing policy or dial plan."
-    )
-    if resource_accounts:
-        note += (
-            " These resource accounts held our policy, which was taken off; their phone numbers "
-            "were left as they are (remove them in the Teams admin centre if they route through "
-            f"this provider): {', '.join(sorted(resource_accounts))}."
+    # One template for each case, not sentences added together: the bot recognises the note
+    # later by the template it was made from.
+    accounts = ", ".join(sorted(resource_accounts))
+    if handled and resource_accounts:
+        note = t(
+            "Unassigned {count} user(s). These resource accounts held our policy, which was "
+            "taken off; their phone numbers were left as they are (remove them in the Teams "
+            "admin centre if they route through this provider): {accounts}.",
+            count=len(handled),
+            accounts=accounts,
         )
+    elif handled:
+        note = t("Unassigned {count} user(s).", count=len(handled))
+    elif resource_accounts:
+        note = t(
+            "No user held the voice routing policy or dial plan. These resource accounts held "
+            "our policy, which was taken off; their phone numbers were left as they are (remove "
+            "them in the Teams admin centre if they route through this provider): {accounts}.",
+            accounts=accounts,
+        )
+    else:
+        note = t("No user held the voice routing policy or dial plan.")
     return Done(note=note, outputs={"users": len(handled), "resource_accounts": resource_accounts})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from i18n.text import t
 from provisioning.engine.clock import Clock
 from provisioning.engine.errors import ActiveRunExists
 from provisioning.engine.plans import PlanBook
@@ -86,11 +87,20 @@ class Activations:
         found = await self._users.find(tenant_id, query)
         if not found:
             raise ActivationRefused(
-                f"No synced user matches “{query[:80]}”. Type “sync {query[:80]}” first."
+                t(
+                    "No synced user matches “{query}”. Type “sync {query}” first.",
+                    query=query[:80],
+                )
             )
         if len(found) > 1:
             names = ", ".join(u.upn for u in found[:5])
-            raise ActivationRefused(f"“{query[:80]}” matches several users ({names}); say which.")
+            raise ActivationRefused(
+                t(
+                    "“{query}” matches several users ({names}); say which.",
+                    query=query[:80],
+                    names=names,
+                )
+            )
         return found[0]
 
     async def activate(
@@ -101,31 +111,48 @@ class Activations:
         user = await self.user(tenant_id, query)
         if user.status == UserStatus.OTHER:
             raise ActivationRefused(
-                f"{user.upn} has voice set up by someone else; I do not touch their users."
+                t(
+                    "{upn} has voice set up by someone else; I do not touch their users.",
+                    upn=user.upn,
+                )
             )
         if user.status == UserStatus.UNLICENSED:
             raise ActivationRefused(
-                f"{user.upn} has no Teams Phone licence; assign one in the Microsoft 365 admin "
-                f"centre, then type “sync {user.upn}” and try again."
+                t(
+                    "{upn} has no Teams Phone licence; assign one in the Microsoft 365 admin "
+                    "centre, then type “sync {upn}” and try again.",
+                    upn=user.upn,
+                )
             )
         if user.status == UserStatus.ACTIVE:
-            raise ActivationRefused(f"{user.upn} is active already ({', '.join(user.numbers)}).")
+            raise ActivationRefused(
+                t(
+                    "{upn} is active already ({numbers}).",
+                    upn=user.upn,
+                    numbers=", ".join(user.numbers),
+                )
+            )
         if not number.strip():
             free = await asyncio.to_thread(self._ranges.next_free, tenant_id)
             if free is None:
                 ranges = await self.ranges(tenant_id)
                 raise ActivationRefused(
-                    "Every number of your ranges is taken; add one with “numbers add”."
+                    t("Every number of your ranges is taken; add one with “numbers add”.")
                     if ranges
-                    else f"Which number? Type “activate {user.upn} +44 20 7946 0000”, or add a "
-                    "range of numbers with “numbers add +44 20 7946 0000 - +44 20 7946 0099”."
+                    else t(
+                        "Which number? Type “activate {upn} +44 20 7946 0000”, or add a range "
+                        "of numbers with “numbers add +44 20 7946 0000 - +44 20 7946 0099”.",
+                        upn=user.upn,
+                    )
                 )
             number = free
         region = self._settings.gateway_usage_location
         e164 = normalised(number, region)
         holder = await asyncio.to_thread(self._holder, tenant_id, e164)
         if holder:
-            raise ActivationRefused(f"{e164} is assigned to {holder} already.")
+            raise ActivationRefused(
+                t("{number} is assigned to {holder} already.", number=e164, holder=holder)
+            )
         return await self._start(tenant_id, RunKind.ACTIVATE, user, e164, requested_by, subscriber)
 
     async def deactivate(
@@ -135,7 +162,7 @@ class Activations:
         await self._integrated(tenant_id)
         user = await self.user(tenant_id, query)
         if user.status != UserStatus.ACTIVE:
-            raise ActivationRefused(f"{user.upn} is not active with this provider.")
+            raise ActivationRefused(t("{upn} is not active with this provider.", upn=user.upn))
         number = user.numbers[0] if user.numbers else ""
         return await self._start(
             tenant_id, RunKind.DEACTIVATE, user, number, requested_by, subscriber
@@ -145,7 +172,7 @@ class Activations:
         record = await asyncio.to_thread(self._tenants.get, tenant_id)
         if record is None or record.state != TenantState.INTEGRATED.value:
             raise ActivationRefused(
-                "Users can be activated once the integration is done (type “status”)."
+                t("Users can be activated once the integration is done (type “status”).")
             )
 
     def _holder(self, tenant_id: str, number: str) -> str:
@@ -182,6 +209,6 @@ class Activations:
             )
         except ActiveRunExists as exc:
             raise ActivationRefused(
-                f"{user.upn} is being activated or deactivated already.",
+                t("{upn} is being activated or deactivated already.", upn=user.upn),
                 str(exc.args[0]) if exc.args else None,
             ) from exc

@@ -11,6 +11,7 @@ import phonenumbers
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from i18n.text import t
 from provisioning.engine.store import RunStore
 from storage.runs import RunKind
 from storage.users import NumberRangeRecord, TenantUserRecord
@@ -46,11 +47,17 @@ def e164(number: str, region: str) -> str:
     try:
         parsed = phonenumbers.parse(number, region)
     except phonenumbers.NumberParseException as exc:
-        raise RangeRefused(f"“{number}” is not a phone number ({exc}).") from exc
+        # ``exc``: the phonenumbers library's own words (data).
+        raise RangeRefused(
+            t("“{number}” is not a phone number ({error}).", number=number, error=exc)
+        ) from exc
     if not phonenumbers.is_valid_number(parsed):
         raise RangeRefused(
-            f"“{number}” is not a valid phone number; write it with its country code, "
-            "like +44 20 7946 0000."
+            t(
+                "“{number}” is not a valid phone number; write it with its country code, "
+                "like +44 20 7946 0000.",
+                number=number,
+            )
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
@@ -68,16 +75,19 @@ class NumberRanges:
         a, b = e164(first, self._region), e164(last, self._region)
         low, high = phonenumbers.parse(a), phonenumbers.parse(b)
         if low.country_code != high.country_code or len(a) != len(b):
-            raise RangeRefused("Both ends need the same country code and the same length.")
+            raise RangeRefused(t("Both ends need the same country code and the same length."))
         if int(a[1:]) > int(b[1:]):
             a, b = b, a
         if int(b[1:]) - int(a[1:]) + 1 > MAX_RANGE:
-            raise RangeRefused(f"A range holds at most {MAX_RANGE:,} numbers.")
+            most = f"{MAX_RANGE:,}"
+            raise RangeRefused(t("A range holds at most {count} numbers.", count=most))
         for other in self._records(tenant_id):
             if len(other.first) == len(a) and not (
                 int(b[1:]) < int(other.first[1:]) or int(a[1:]) > int(other.last[1:])
             ):
-                raise RangeRefused(f"It overlaps {other.first}–{other.last}.")
+                raise RangeRefused(
+                    t("It overlaps {first}–{last}.", first=other.first, last=other.last)
+                )
         with Session(self._engine) as session:
             session.add(NumberRangeRecord(tenant_id=tenant_id, first=a, last=b, created_at=now))
             session.commit()
@@ -139,17 +149,21 @@ class NumberRanges:
 
     def holders(self, tenant_id: str) -> dict[str, str]:
         """Every number a synced user holds or an activation under way is giving, with who."""
-        t = TenantUserRecord
+        users = TenantUserRecord  # not ``t``: that name says a text
         held: dict[str, str] = {}
         with Session(self._engine) as session:
             for upn, numbers in session.exec(
-                select(t.upn, t.numbers).where(
-                    col(t.tenant_id) == tenant_id, col(t.removed).is_(False), col(t.numbers) != ""
+                select(users.upn, users.numbers).where(
+                    col(users.tenant_id) == tenant_id,
+                    col(users.removed).is_(False),
+                    col(users.numbers) != "",
                 )
             ):
                 held.update((n, upn) for n in numbers.split(",") if n)
         for run in self._runs.active_subjects(tenant_id):
             if run.kind == RunKind.ACTIVATE.value:
                 plan = json.loads(run.plan)
-                held[str(plan.get("number", ""))] = str(plan.get("upn", "someone being activated"))
+                held[str(plan.get("number", ""))] = str(
+                    plan.get("upn", t("someone being activated"))
+                )
         return held
