@@ -33,6 +33,7 @@ class _Template:
     plural: str | None
     pattern: re.Pattern[str]
     clue: str  # its longest literal part: a text without it cannot come from it
+    literal: int  # how many of its characters are words, not placeholders
 
 
 class Catalogue:
@@ -51,8 +52,9 @@ class Catalogue:
             for form in (singular, plural):
                 if form is not None and _FIELD.search(form):
                     templates.append(_template(singular, plural, form))
-        # Most specific first, so that a short template never claims a longer one's text.
-        templates.sort(key=lambda template: -len(_FIELD.sub("", template.pattern.pattern)))
+        # Most specific first, so that a template of few words never claims the text of one that
+        # says more (``The {what} '{name}' …`` must not take ``The dial plan '{name}' …``).
+        templates.sort(key=lambda template: -template.literal)
         self._templates = tuple(templates)
         self.say = functools.lru_cache(maxsize=_SAID_CACHE)(self._say)
 
@@ -118,6 +120,7 @@ def _template(singular: str, plural: str | None, form: str) -> _Template:
         plural,
         re.compile("".join(parts), re.DOTALL),
         max(literals, key=len),
+        sum(map(len, literals)),
     )
 
 
@@ -167,7 +170,6 @@ def compiled(catalog: Catalog) -> Catalogue:
     compiled.seek(0)
     known = [_key(message.id) for message in catalog if message.id and message.string]
     return Catalogue(language, Translations(compiled, domain=DOMAIN), known)
-
 
 
 def catalogue_for(*locales: str | None) -> Catalogue:

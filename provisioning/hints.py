@@ -7,7 +7,7 @@ admin's language later, recognising the template each was made from.
 
 from __future__ import annotations
 
-from i18n.text import N_, t
+from i18n.text import N_, say, t
 from provisioning.engine.errors import StepError
 from provisioning.microsoft.errors import PROVIDER_DNS, ErrorKind, ServiceError
 
@@ -68,4 +68,4 @@ def explain(error: Exception) -> str:
     kind = error.kind if isinstance(error, ServiceError) else ErrorKind.TRANSIENT
     if system == PROVIDER_DNS:
         return _dns_hint(kind)
-    return t(_HINTS[kind], system=system)
+    return t(_HINTS[kind], system=say(system))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from i18n.text import N_
 from provisioning.engine.errors import StepError
 
 # The systems, as the admin reads their names in waits and failures.
 GRAPH = "Microsoft Graph"
-TEAMS_ADMIN = "the Teams admin API"
+TEAMS_ADMIN = N_("the Teams admin API")
 ENTRA = "Microsoft Entra ID"
-PROVIDER_DNS = "the provider's DNS"
+PROVIDER_DNS = N_("the provider's DNS")
 
 
 class ErrorKind(StrEnum):

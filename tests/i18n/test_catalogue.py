@@ -120,3 +120,14 @@ def test_a_constant_marked_for_later_is_said_in_the_turns_language() -> None:
     with speaking("de"):
         assert say(label) == "Wiederholen"
     assert say(label) == "Retry"
+
+
+def test_the_template_with_more_words_wins_over_a_catch_all() -> None:
+    catalog = Catalog(locale="de", domain="messages")
+    catalog.add("The {what} '{name}' already exists.", "Das Objekt {what} '{name}' gibt es schon.")
+    catalog.add("The dial plan '{name}' already exists.", "Den Wählplan '{name}' gibt es schon.")
+    german = compiled(catalog)
+
+    assert (
+        german.say("The dial plan 'DP-1' already exists.") == "Den Wählplan 'DP-1' gibt es schon."
+    )

@@ -61,15 +61,31 @@ def _marking_calls() -> list[tuple[str, int, ast.Call]]:
     return calls
 
 
-def test_every_marking_call_hands_over_literal_templates() -> None:
-    def literal(node: ast.expr) -> bool:
-        return isinstance(node, ast.Constant) and isinstance(node.value, str)
+def test_every_marking_call_hands_over_a_template_not_a_text_built_on_the_spot() -> None:
+    # A literal is extracted; a name holds a constant marked with N_ where it is defined (the
+    # gettext idiom). An f-string, a concatenation or a call builds text no catalogue can hold.
+    def template(node: ast.expr) -> bool:
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str)
+        return isinstance(node, ast.Name | ast.Subscript | ast.Attribute)
 
-    not_literal = [
+    built = [
         f"{path}:{line}"
         for path, line, call in _marking_calls()
         if len(call.args) < MARKERS[call.func.id]  # type: ignore[attr-defined]
-        or not all(literal(arg) for arg in call.args[: MARKERS[call.func.id]])  # type: ignore[attr-defined]
+        or not all(template(arg) for arg in call.args[: MARKERS[call.func.id]])  # type: ignore[attr-defined]
+    ]
+
+    assert built == []
+
+
+def test_n_marks_only_literals() -> None:
+    # What N_ marks is what the catalogue holds: it must be the text itself.
+    not_literal = [
+        f"{path}:{line}"
+        for path, line, call in _marking_calls()
+        if call.func.id == "N_"  # type: ignore[attr-defined]
+        and not (isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str))
     ]
 
     assert not_literal == []
