@@ -25,7 +25,7 @@ from cards.models import (
     UserRow,
     UsersListView,
 )
-from i18n.text import N_, say, t, tn
+from i18n.text import N_, number, say, t, tn
 from provisioning.integrations import (
     ActivationRefused,
     Integrations,
@@ -574,8 +574,7 @@ def _int(value: Any) -> int:
 def _elapsed(started: float) -> str:
     seconds = time.monotonic() - started
     if seconds < 60:
-        tenths = format(seconds, ".1f")  # formatted first: the templates have no format specs
-        return t("{seconds} s", seconds=tenths)
+        return t("{seconds} s", seconds=number(seconds, decimals=1))
     return t("{minutes} min {seconds} s", minutes=int(seconds // 60), seconds=int(seconds % 60))
 
 

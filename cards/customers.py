@@ -22,7 +22,7 @@ from cards.elements import title as card_title
 from cards.models import CustomerDetailsView, CustomerRow, CustomersListView
 from cards.symbols import BULLET, CUSTOMER, WAITING
 from cards.users import SEPARATOR, button_rows, position
-from i18n.text import N_, say, t
+from i18n.text import N_, number, say, t
 
 # The most customers a page shows. Teams refuses a bot message over 100 KB (counted in UTF-16,
 # as sent) and Microsoft advises staying under 80 KB; a customer's row takes up to 4 KB of it
@@ -44,7 +44,7 @@ def customers_list(view: CustomersListView) -> Json:
         where = position(view.offset, len(view.rows), view.total)
         body.append(line(run(where, subtle=True, size="small"), spacing="none"))
     if view.counts:
-        counts = SEPARATOR.join(f"{n:,} {label}" for label, n in view.counts)
+        counts = SEPARATOR.join(f"{number(n)} {label}" for label, n in view.counts)
         body.append(line(run(counts, size="small"), spacing="small"))
     body += [action_set(group, spacing="small") for group in button_rows(view.filters)]
     if view.rows:

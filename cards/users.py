@@ -22,7 +22,7 @@ from cards.elements import (
 from cards.elements import title as card_title
 from cards.models import Button, SyncProgressView, UserDetailsView, UserRow, UsersListView
 from cards.symbols import BULLET, CURRENT, DONE, FAILED, USER
-from i18n.text import N_, say, t, tn
+from i18n.text import N_, number, say, t, tn
 
 # The most users a page shows. Teams refuses a bot message over 100 KB (counted in UTF-16, as
 # sent: JSON with non-ASCII escaped) and Microsoft advises staying under 80 KB; a row takes
@@ -159,7 +159,7 @@ def button_rows(items: Iterable[Button], width: int = PHONE_WIDTH) -> list[list[
 
 def count_text(counts: Iterable[tuple[str, int]]) -> str:
     """``12 inactive · 3 active · 40 without licence``, in the order given."""
-    return SEPARATOR.join(f"{n:,} {_count_words(status)}" for status, n in counts)
+    return SEPARATOR.join(f"{number(n)} {_count_words(status)}" for status, n in counts)
 
 
 def _count_words(status: str) -> str:
@@ -169,8 +169,8 @@ def _count_words(status: str) -> str:
 def signed(n: int) -> str:
     """``+3``, ``−2`` (a true minus sign), ``0``."""
     if n > 0:
-        return f"+{n:,}"
-    return f"{MINUS}{-n:,}" if n < 0 else "0"
+        return f"+{number(n)}"
+    return f"{MINUS}{number(-n)}" if n < 0 else "0"
 
 
 def _state(view: SyncProgressView) -> tuple[str, Color, str]:
@@ -197,7 +197,7 @@ def _changes(view: SyncProgressView) -> Json:
                 "{count} new user in Microsoft 365",
                 "{count} new users in Microsoft 365",
                 n=view.added,
-                count=format(view.added, ","),
+                count=number(view.added),
             )
         )
     if view.removed:
@@ -206,7 +206,7 @@ def _changes(view: SyncProgressView) -> Json:
                 "{count} user no longer in Microsoft 365",
                 "{count} users no longer in Microsoft 365",
                 n=view.removed,
-                count=format(view.removed, ","),
+                count=number(view.removed),
             )
         )
     items = [line(run(t("Since the last sync"), bold=True))]
@@ -230,9 +230,9 @@ def position(offset: int, shown: int, total: int) -> str:
     # not an f-string: Babel warns about an f-string inside a marked call).
     return t(
         "{first}–{last} of {total}",
-        first=format(first, ","),
-        last=format(last, ","),
-        total=format(max(total, last), ","),
+        first=number(first),
+        last=number(last),
+        total=number(max(total, last)),
     )
 
 
@@ -242,7 +242,7 @@ def _numbers(numbers: str) -> str:
 
 
 def _users(n: int) -> str:
-    return tn("{count} user", "{count} users", n=n, count=format(n, ","))
+    return tn("{count} user", "{count} users", n=n, count=number(n))
 
 
 def _capitalized(text: str) -> str:

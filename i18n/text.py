@@ -8,6 +8,8 @@ the catalogue lacks it. Babel extracts the templates from the calls to ``t``, ``
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
+
 from i18n.language import active
 
 
@@ -33,3 +35,10 @@ def say(text: str) -> str:
     """An English text made earlier (a constant, or a ``t`` text the engine stored) in the
     active language; unchanged when the catalogue does not know it."""
     return active().say(text)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``value`` as the active language writes numbers (``100,000`` / ``100.000``, ``0.1`` /
+    ``0,1``), with up to ``decimals`` digits after the point."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=active().language)

@@ -11,7 +11,7 @@ import phonenumbers
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from i18n.text import t
+from i18n.text import number, t
 from provisioning.engine.store import RunStore
 from storage.runs import RunKind
 from storage.users import NumberRangeRecord, TenantUserRecord
@@ -79,7 +79,7 @@ class NumberRanges:
         if int(a[1:]) > int(b[1:]):
             a, b = b, a
         if int(b[1:]) - int(a[1:]) + 1 > MAX_RANGE:
-            most = f"{MAX_RANGE:,}"
+            most = number(MAX_RANGE)
             raise RangeRefused(t("A range holds at most {count} numbers.", count=most))
         for other in self._records(tenant_id):
             if len(other.first) == len(a) and not (

@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
+from i18n.language import speaking
+from i18n.text import t
 from tests.support.bot import free_port
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import object_counts
@@ -198,8 +200,11 @@ class Walk:
         await expect(card).to_be_visible(timeout=WAIT_MS)
         return card
 
-    async def sign_in(self, card: Locator, link: str, upn: str) -> None:
-        """Follow a sign-in link of a card: Microsoft's page in a new tab, then back."""
+    async def sign_in(
+        self, card: Locator, link: str, upn: str, done: str = "close this tab"
+    ) -> None:
+        """Follow a sign-in link of a card: Microsoft's page in a new tab, then back (once the
+        bot's page says ``done``)."""
         async with self.page.context.expect_page() as opened:
             await card.get_by_role("link", name=link).click()
         tab = await opened.value
@@ -208,7 +213,7 @@ class Walk:
         accept = tab.locator("button[value=accept]")
         if await accept.count():
             await accept.click()
-        await expect(tab.locator("body")).to_contain_text("close this tab", timeout=30_000)
+        await expect(tab.locator("body")).to_contain_text(done, timeout=30_000)
         await tab.close()
 
 
@@ -310,3 +315,47 @@ async def test_the_flow_survives_a_restart_in_the_middle_of_the_dns_wait(
         await walk.open(demo.url)
         await walk.shot("after-restart")
         await _after_verification(walk, demo, before)
+
+
+def de(template: str, **args: object) -> str:
+    """``template`` as the German catalogue says it."""
+    with speaking("de-DE"):
+        return t(template, **args)
+
+
+@pytest.mark.timeout(600)
+async def test_a_german_admin_connects_in_a_german_browser(
+    browser: Browser, place: DemoPlace
+) -> None:
+    """A browser in German: the chat tells the bot so, as a Teams client in German does, and
+    the wizard, the sign-in pages, the progress, the notification and the sync read German."""
+    with running_demo(place) as demo:
+        demo.sb.control.patch(f"/tenants/{demo.tenant.id}/knobs", json=FAST)
+        walk = Walk(await browser.new_page(locale="de-DE"), ARTIFACTS / "german")
+        await walk.open(demo.url)
+        await walk.sees("Hallo!")
+        await walk.shot("welcome")
+        await walk.say("connect")
+        wizard = await walk.sees(de("Step {n} of {total}", n=1, total=4))
+        await walk.shot("wizard")
+        closing = "Sie können diesen Tab schließen"
+        link = de("Sign in to Microsoft (step 1)")
+        await walk.sign_in(wizard, link, demo.tenant.admin, closing)
+        wizard = await walk.sees(de("Step {n} of {total}", n=3, total=4))
+        await expect(wizard).to_contain_text(de("All {n} checks passed", n=7))
+        await walk.shot("readiness-passed")
+        link = de("Sign in to the Teams admin centre (step 3)")
+        await walk.sign_in(wizard, link, demo.tenant.admin, closing)
+        wizard = await walk.sees(de("Step {n} of {total}", n=4, total=4))
+        await wizard.get_by_role("button", name=de("Integrate")).click()
+        await walk.sees("Warten auf DNS")
+        await walk.shot("waiting")
+        await walk.sees(de("Microsoft has verified the domain"))
+        await walk.sees("ist verbunden")
+        await walk.sees(de("The integration is complete."))
+        await walk.shot("connected")
+        await walk.say("sync")
+        await expect(walk.card("Vollständige Synchronisierung")).to_contain_text(
+            "inaktiv", timeout=WAIT_MS
+        )
+        await walk.shot("synced")

@@ -7,7 +7,7 @@ from babel.messages.catalog import Catalog
 
 from i18n.catalogue import accepted_locales, compiled, language_of
 from i18n.language import speaking
-from i18n.text import N_, say, t, tn
+from i18n.text import N_, number, say, t, tn
 
 
 def _german() -> Catalog:
@@ -131,3 +131,11 @@ def test_the_template_with_more_words_wins_over_a_catch_all() -> None:
     assert (
         german.say("The dial plan 'DP-1' already exists.") == "Den Wählplan 'DP-1' gibt es schon."
     )
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    assert number(100000) == "100,000"
+    assert number(0.14, decimals=1) == "0.1"
+    with speaking("de-DE"):
+        assert number(100000) == "100.000"
+        assert number(0.14, decimals=1) == "0,1"
