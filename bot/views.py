@@ -29,8 +29,7 @@ _ACTIVE_WORDS = {
 
 
 def said(text: str | None) -> str:
-    """A stored English text in the admin's language; ``""`` for none (a catalogue's entry
-    for the empty text is its header, never a text to show)."""
+    """A stored English text (or none) in the admin's language; ``""`` for none."""
     return say(text) if text else ""
 
 
