@@ -18,6 +18,11 @@ from i18n.language import speaking
 from i18n.text import t
 from provisioning.integrations import DeliveryFailed, Notification, RunView
 
+# How long after a run starts the card its button press sends may still be on its way, and how
+# often to look for it meanwhile (a card posted twice for one run stays twice in the chat).
+CARD_ON_ITS_WAY_SECONDS = 5.0
+CARD_POLL_SECONDS = 0.1
+
 
 class Notifier:
     """``deliver`` for the engine's notification loop."""
@@ -59,12 +64,23 @@ class Notifier:
     async def _card(self, key: str, reference: dict[str, Any], run: RunView, name: str) -> None:
         card = await self._dialogue.progress_card(run, name)
         subject = f"run:{run.run_id}"
-        card_id = await asyncio.to_thread(self._conversations.card, key, subject)
+        card_id = await self._card_id(key, subject, run)
         if card_id:
             await self._surface.update(reference, card_id, card)
             return
         sent = await self._surface.send(reference, card)
         await asyncio.to_thread(self._conversations.keep_card, key, subject, sent, time.time())
+
+    async def _card_id(self, key: str, subject: str, run: RunView) -> str | None:
+        """The run's card in the conversation. A run just started from a button has its card on
+        the way (the press's answer, sent beside the engine's first progress): wait a moment
+        for it to be remembered rather than post a second card for the same run."""
+        deadline = time.monotonic() + max(0.0, CARD_ON_ITS_WAY_SECONDS - run.elapsed)
+        while True:
+            card_id = await asyncio.to_thread(self._conversations.card, key, subject)
+            if card_id or time.monotonic() >= deadline:
+                return card_id
+            await asyncio.sleep(CARD_POLL_SECONDS)
 
     def _milestone(
         self, note: Notification, run: RunView, name: str, key: str
