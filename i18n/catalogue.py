@@ -132,8 +132,10 @@ def po_path(language: str) -> Path:
     return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+@functools.cache
 def languages() -> tuple[str, ...]:
-    """The languages the bot speaks: English and every language with a catalogue."""
+    """The languages the bot speaks: English and every language with a catalogue (looked up
+    once: catalogues ship with the code)."""
     found = sorted(path.parent.parent.name for path in LOCALES.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return (SOURCE_LANGUAGE, *found)
 
