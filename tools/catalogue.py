@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
@@ -28,13 +29,14 @@ from i18n.catalogue import DOMAIN, languages, po_path, read_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "cards", "manifest", "provisioning")
+PROJECT = "teams-direct-routing-bot"
 KEYWORDS: dict[str, tuple[int, ...] | None] = {"t": None, "tn": (1, 2), "N_": None}
 MessageId = str | tuple[str, str]
 
 
 def extracted() -> Catalog:
     """Every template the code marks, with where it is used."""
-    template = Catalog(domain=DOMAIN, project="teams-direct-routing-bot", fuzzy=False)
+    template = Catalog(domain=DOMAIN, project=PROJECT, fuzzy=False)
     for package in PACKAGES:
         for filename, lineno, message, comments, context in extract_from_dir(
             ROOT / package,
@@ -97,6 +99,7 @@ def problems(language: str) -> Iterator[Problem]:
 def update(language: str, merge: dict[MessageId, str | list[str]]) -> None:
     """Bring ``language``'s catalogue in line with the code, taking translations from ``merge``."""
     have = read_catalog(language)
+    created, revised = have.creation_date, have.revision_date
     have.update(extracted(), no_fuzzy_matching=True, update_header_comment=False)
     for message in have:
         if message.id and message.id in merge:
@@ -104,7 +107,11 @@ def update(language: str, merge: dict[MessageId, str | list[str]]) -> None:
             message.string = found if isinstance(found, str) else tuple(found)
             message.flags.discard("fuzzy")
     have.obsolete.clear()
-    have.revision_date = datetime.now(UTC)
+    # The header changes only when translations do, so a rerun leaves the file as it was.
+    have.project, have.version = PROJECT, metadata.version(PROJECT)
+    have.msgid_bugs_address = ""
+    have.creation_date = created
+    have.revision_date = datetime.now(UTC) if merge else revised
     with po_path(language).open("wb") as target:
         write_po(target, have, width=100, sort_output=False, include_previous=False)
 
