@@ -15,7 +15,6 @@ from typing import Any, Final
 import cards
 from bot.commands import parse
 from bot.turns import Answer, Turn, card_answer
-from bot.views import said
 from cards.customers import PAGE_SIZE
 from cards.models import (
     AuditLine,
@@ -149,7 +148,7 @@ class OperatorCommands:
             name=customer.name,
             domain=customer.initial_domain,
             state=customer.state,
-            state_text=said(customer.state_text),
+            state_text=customer.state_text,
             last_run=_last_run(customer),
             attention=_attention(customer),
             open=Button(t("Details"), "customer", opens),
@@ -215,20 +214,20 @@ class OperatorCommands:
             name=c.name,
             domain=c.initial_domain,
             state=c.state,
-            state_text=said(c.state_text),
+            state_text=c.state_text,
             facts=(
                 (t("Tenant id"), c.tenant_id),
                 (t("SBC domain"), c.sbc_domain or t("none")),
                 (t("Region"), c.region or t("none")),
-                (t("Signed in"), said(details.sign_ins)),
+                (t("Signed in"), details.sign_ins),
                 (t("Last run"), _last_run(c)),
                 (t("Known since"), utc(c.known_since)),
             ),
-            # What the engine and the audit log stored is English: said in the admin's language.
-            waiting=tuple(said(w) for w in c.waiting),
-            error=said(error),
-            hint=said(hint),
-            audit=tuple(AuditLine(utc(e.at), e.actor, said(e.text)) for e in details.audit),
+            # provisioning.customers words all of these in the turn's language already.
+            waiting=c.waiting,
+            error=error,
+            hint=hint,
+            audit=tuple(AuditLine(utc(e.at), e.actor, e.text) for e in details.audit),
             audit_position=(
                 t("{first}–{last} of {total}", first=first, last=last, total=details.audit_total)
                 if details.audit
@@ -242,19 +241,18 @@ def _last_run(customer: CustomerView) -> str:
     run = customer.last_run
     if run is None:
         return t("none yet")
-    return t("{run}, {at}", run=said(run.words), at=utc(run.at))
+    return t("{run}, {at}", run=run.words, at=utc(run.at))
 
 
 def _attention(customer: CustomerView) -> str:
     """What a row adds to its state's words: further waits, or the failure and what to do."""
     if customer.waiting:
-        return "; ".join(said(w) for w in customer.waiting[1:])  # the first is in the state's words
+        return "; ".join(customer.waiting[1:])  # the first is in the state's words
     if customer.state == "failed":
-        error = said(customer.error)
         if not customer.hint:
-            return error.strip()
-        return t("{error} ({hint})", error=error, hint=said(customer.hint)).strip()
-    return said(customer.attention)
+            return customer.error.strip()
+        return t("{error} ({hint})", error=customer.error, hint=customer.hint).strip()
+    return customer.attention
 
 
 def _state_title(state: str) -> str:

@@ -1,13 +1,16 @@
 """Suite-wide fixtures: one sandbox process per session (tests work in tenants of their own),
-private sandboxes for tests that move its clock far ahead, and a Knot DNS server."""
+private sandboxes for tests that move its clock far ahead, a Knot DNS server, and Debian's
+Chromium for the tests in a browser."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser
 
+from tests.support.chromium import launched_chromium
 from tests.support.harness import Harness
 from tests.support.knot import KnotServer, running_knot
 from tests.support.sandbox_process import SandboxEndpoints, running_sandbox
@@ -48,3 +51,10 @@ def knot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnotServer]:
     """A real authoritative server for ``provider.test`` (SOA TTL 3600, negative TTL 300)."""
     with running_knot(Path(tmp_path_factory.mktemp("knot"))) as server:
         yield server
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium, headless."""
+    async with launched_chromium() as launched:
+        yield launched

@@ -6,7 +6,7 @@ the provider's customers pages of every state and one customer's status and audi
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, get_args
 
 import cards
 from cards.models import (
@@ -16,6 +16,7 @@ from cards.models import (
     CustomerDetailsView,
     CustomerRow,
     CustomersListView,
+    CustomerState,
     Link,
     Notice,
     ProgressView,
@@ -371,15 +372,7 @@ def sync_views() -> dict[str, SyncProgressView]:
     }
 
 
-CUSTOMER_STATES = (
-    "connected",
-    "integrating",
-    "waiting",
-    "failed",
-    "removing",
-    "disconnected",
-    "new",
-)
+CUSTOMER_STATES: tuple[CustomerState, ...] = get_args(CustomerState)
 PROVIDER = {"tenant": "7f3c2a10-5b4e-4d6f-9a8b-1c2d3e4f5a6b", "conversation": "a:1ops"}
 DNS_WAIT = "Waiting for DNS: the record is on 1 of 3 name servers"
 STATE_TEXTS = {
@@ -503,7 +496,7 @@ def customer_details_views() -> dict[str, CustomerDetailsView]:
         audit_position="1–4 of 24",
         buttons=(OLDER, NEWER, ALL_CUSTOMERS),
     )
-    result = {
+    result: dict[str, CustomerDetailsView] = {
         state: replace(base, state=state, state_text=STATE_TEXTS[state])
         for state in CUSTOMER_STATES
     }

@@ -9,19 +9,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Locator, Page, async_playwright, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from i18n.language import speaking
 from i18n.text import t
@@ -33,15 +32,6 @@ from tests.support.voice import MCOEV
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Microsoft's delays, shortened from the demo's so the test takes a minute, not five.
 FAST = {
     "activation_seconds": 8,
@@ -153,15 +143,6 @@ def running_demo(place: DemoPlace) -> Iterator[Demo]:
 def place(tmp_path: Path) -> DemoPlace:
     """A fresh data folder and free ports."""
     return DemoPlace(tmp_path / "demo", _free_port_base(), free_port())
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless."""
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        await launched.close()
 
 
 class Walk:

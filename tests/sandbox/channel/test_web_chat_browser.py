@@ -4,35 +4,13 @@ without reloading, and open a link in a new tab."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
 from urllib.parse import urlencode
 
-import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from tests.sandbox.channel.conftest import Chat, quote
 from tests.support.harness import Harness, SeededTenant
 from tests.support.standin_bot import StandinBot
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless."""
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        await launched.close()
 
 
 async def _open_chat(browser: Browser, sb: Harness, bot: StandinBot, tenant: SeededTenant) -> Page:

@@ -7,27 +7,17 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, Response, async_playwright, expect
+from playwright.async_api import Browser, Page, Response, expect
 
 from tests.sandbox.channel.conftest import quote
 from tests.support.harness import Harness, SeededTenant
 from tests.support.standin_bot import CARD, StandinBot
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 FC_LIST = shutil.which("fc-list")
 # What a page may draw without caring about the machine's fonts: Basic Latin, Latin-1 and the
 # common punctuation that Debian's default fonts (DejaVu) have.
@@ -76,15 +66,6 @@ IMAGES = """() => ({
     return { label: item.textContent.trim(), inline, urls: [...new Set(urls)] };
   }),
 })"""
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    """Debian's Chromium, headless."""
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        await launched.close()
 
 
 def drawable(char: str) -> bool:
