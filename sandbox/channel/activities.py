@@ -54,6 +54,7 @@ def message(
     service_url: str,
     now: float,
     value: dict[str, Any] | None = None,
+    card_activity_id: str | None = None,
 ) -> dict[str, Any]:
     """A message the user typed; in a channel the bot only hears it @mentioned."""
     activity = envelope(conversation, sender, "message", service_url, now)
@@ -74,6 +75,11 @@ def message(
         # Action.Submit: the card's data merged with its inputs, and no text.
         activity["value"] = value
         activity["text"] = ""
+        if card_activity_id:
+            # The card's message, so the bot can update it: Microsoft Learn, "Update and delete
+            # messages sent from your bot" (update a card on a button press with the incoming
+            # activity's ReplyToId as the id of the activity to update).
+            activity["replyToId"] = card_activity_id
     return activity
 
 

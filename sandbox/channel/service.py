@@ -145,11 +145,19 @@ class ChannelService:
         user_ref: str,
         text: str,
         value: dict[str, Any] | None = None,
+        card_activity_id: str | None = None,
     ) -> tuple[dict[str, Any], Delivery]:
-        """The user sends a message (or submits a card, with ``value``)."""
+        """The user sends a message (or submits a card, with ``value``, from the card
+        ``card_activity_id``)."""
         member = self._member_of(conversation, user_ref)
         activity = activities.message(
-            conversation, member, text, self._service_url(), self._now(), value
+            conversation,
+            member,
+            text,
+            self._service_url(),
+            self._now(),
+            value,
+            card_activity_id if value is not None else None,
         )
         if value is None:
             self._post_user(conversation, activity)

@@ -149,8 +149,11 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         text = data.get("text", "")
         if not isinstance(text, str) or (not text.strip() and value is None):
             raise ChannelError(400, "BadArgument", "Type a message.")
+        card = data.get("activityId")
+        if card is not None and (not isinstance(card, str) or value is None):
+            raise ChannelError(400, "BadArgument", "'activityId' names the submitted card.")
         _client_locale(channel, conversation.tenant_id, field(data, "user"), data)
-        activity, delivery = await channel.say(conversation, field(data, "user"), text, value)
+        activity, delivery = await channel.say(conversation, field(data, "user"), text, value, card)
         return json_response({"id": activity["id"], "delivery": delivery.to_json()})
 
     @handler

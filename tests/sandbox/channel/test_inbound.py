@@ -194,6 +194,26 @@ async def test_submit_becomes_a_message_with_value(
     assert message["value"] == {"kind": "submitted", "note": "x"}
 
 
+async def test_a_submit_from_a_card_names_the_card_it_came_from(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """The submitted card's id comes as ``replyToId``, so the bot can update that card."""
+    opened = await chat.open(tenant.admin)
+    await chat.say(opened["id"], tenant.admin, "card please")
+    card = await _last_card(chat, opened["id"])
+    await chat.say(opened["id"], tenant.admin, "", value={"verb": "approve"}, activityId=card)
+    assert bot.received[-1]["replyToId"] == card
+
+
+async def test_a_typed_message_names_no_card(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """A card id without submitted data is a mistake of the caller, answered with a 400."""
+    opened = await chat.open(tenant.admin)
+    response = await chat.say(opened["id"], tenant.admin, "hello", activityId="1")
+    assert response.status_code == 400
+
+
 async def test_a_slow_invoke_answer_is_a_gateway_timeout(
     chat: Chat, bot: StandinBot, tenant: SeededTenant, sb: Harness
 ) -> None:

@@ -182,6 +182,7 @@ async function act(action, activityId) {
       user: state.me.id,
       text: "",
       value: action.data || {},
+      activityId,
     });
     report(answer.delivery);
   }
