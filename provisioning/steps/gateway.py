@@ -90,6 +90,20 @@ async def gateway_user(ctx: Ctx) -> Outcome:
     return Done((item,), outputs={"user_id": user.id})
 
 
+def _intended_sku(ctx: Ctx, upn: str, chosen: str | None) -> str | None:
+    """The SKU an earlier attempt meant to assign (its answer may have been lost), else
+    ``chosen``: a retry licenses from the subscription it used before, not a fresh choice."""
+    prefix = upn.lower() + "|"
+    intended = [
+        str(i.data.get("sku") or i.key.split("|", 1)[1])
+        for i in ctx.ledger.items("licence")
+        if i.key.lower().startswith(prefix)
+    ]
+    if chosen in intended or not intended:
+        return chosen
+    return intended[0]
+
+
 async def gateway_licence(ctx: Ctx) -> Outcome:
     """A licence carrying MCOSTANDARD for the gateway user (SPEC step 3.5)."""
     upn = _upn(ctx)
@@ -97,13 +111,17 @@ async def gateway_licence(ctx: Ctx) -> Outcome:
     if user_id is None:
         known = ctx.ledger.get("user", upn)
         user_id = known.data.get("id") if known else None
-    sku_id = ctx.data.get("sku_id") or ctx.output("choose_licence", "sku_id")
+    chosen = ctx.data.get("sku_id") or ctx.output("choose_licence", "sku_id")
+    sku_id = _intended_sku(ctx, upn, chosen)
     if user_id is None or sku_id is None:
         return await _look_again(ctx, upn, user_id, exclude=None)
     item = LedgerItem("licence", f"{upn}|{sku_id}", {"user": upn, "sku": sku_id})
-    if not ctx.ledger.has("licence", item.key):
+    # An intent from an earlier attempt: that assignment may have taken effect.
+    earlier = ctx.ledger.has("licence", item.key)
+    if not earlier:
         await ctx.intend(item)
     try:
+        # Graph accepts a SKU the user already holds, so repeating it after a lost answer is safe.
         await ctx.ports.users.assign_licence(str(user_id), str(sku_id))
     except ServiceError as exc:
         if exc.kind == ErrorKind.NOT_FOUND:
@@ -118,9 +136,38 @@ async def gateway_licence(ctx: Ctx) -> Outcome:
             )
         if exc.kind != ErrorKind.INVALID:
             raise
+        if earlier:
+            # Refused now perhaps only because our own seat is counted: the read may not show
+            # the licence yet (M1, research/graph-entra.md §4 "Replication lag after create").
+            return await _held_or_replicating(ctx, upn, item, exc.message)
         # Refused: decide by what the tenant looks like now, not by Microsoft's words.
         return await _look_again(ctx, upn, str(user_id), exclude=str(sku_id))
     return Done((item,), outputs={"sku_id": sku_id})
+
+
+async def _held_or_replicating(ctx: Ctx, upn: str, item: LedgerItem, message: str) -> Outcome:
+    """After a lost answer: done once the user shows the licence; until then wait for Graph to
+    replicate it rather than choose another subscription (that would take a second seat)."""
+    user = await ctx.ports.users.find(upn)
+    sku_id = str(item.data["sku"])
+    if user is not None and (sku_id in user.sku_ids or MCOSTANDARD_PLAN in user.enabled_plan_ids):
+        return Done((item,), outputs={"sku_id": sku_id})
+    outcome = wait_or_give_up(
+        ctx,
+        REPLICATION_GIVE_UP,
+        t("Waiting for Microsoft to show the gateway user's licence"),
+        message,
+        t(
+            "Microsoft does not show a licence on the gateway user 30 minutes after it was "
+            "assigned. Check the gateway user in the Microsoft 365 admin centre, then retry."
+        ),
+        first=REPLICATION_WAIT,
+        ceiling=60.0,
+    )
+    if isinstance(outcome, Failed):
+        # So long after, the earlier assignment did not take: the admin's retry chooses afresh.
+        await ctx.withdraw(item)
+    return outcome
 
 
 async def _look_again(ctx: Ctx, upn: str, user_id: str | None, exclude: str | None) -> Outcome:

@@ -4,6 +4,7 @@ right decision from the tenant's state after a refusal or a lost answer."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from provisioning.microsoft.fakes.world import MCOSTANDARD_SKU, FakeUser
 from provisioning.microsoft.ports.directory import SubscribedSku
 from provisioning.steps import gateway
 from tests.support.fake_engine import FakeEngine
+from tests.support.replication import with_lagging_licences
 
 E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900"
 
@@ -120,6 +122,76 @@ async def test_a_lost_answer_to_assign_licence_is_done_on_the_retry(fx: FakeEngi
     outcome = await gateway.gateway_licence(ctx)
     assert isinstance(outcome, Done)
     assert outcome.created[0].key == f"{_upn(fx)}|{MCOSTANDARD_SKU}"
+
+
+Ledger = list[tuple[str, str, str, dict[str, object]]]
+
+
+async def _licence_assigned_and_answer_lost(fx: FakeEngine) -> tuple[Ledger, dict[str, Any]]:
+    """The gateway user got the only MCOSTANDARD seat, the answer was lost: what the retry has
+    (the intent in the ledger, the earlier steps' outputs)."""
+    user_id = _with_user(fx)
+    fx.microsoft.fail("assign_licence", ErrorKind.TRANSIENT, after=True)
+    outputs = {"gateway_user": {"user_id": user_id}, "choose_licence": {"sku_id": MCOSTANDARD_SKU}}
+    ctx, probe = fx.context(outputs=outputs)
+    with pytest.raises(ServiceError):
+        await gateway.gateway_licence(ctx)
+    assert fx.microsoft.skus[MCOSTANDARD_SKU].free == 0
+    intent = probe.intended[0]
+    return [(intent.kind, intent.key, "intended", dict(intent.data))], outputs
+
+
+async def test_a_retry_that_reads_before_the_licence_replicates_takes_no_second_seat(
+    fx: FakeEngine,
+) -> None:
+    """M1 with replication lag: the user shows no licence yet though our seat is counted; the
+    retry waits for the SKU it intended instead of licensing the user from another one."""
+    fx.microsoft.skus[E3] = SubscribedSku(E3, "ENTERPRISEPACK", 5, 0, frozenset({MCOSTANDARD_PLAN}))
+    ledger, outputs = await _licence_assigned_and_answer_lost(fx)
+    ctx, probe = fx.context(ledger, outputs=outputs)
+    ctx, replica = with_lagging_licences(ctx)
+
+    waiting = await gateway.gateway_licence(ctx)
+
+    assert isinstance(waiting, Wait)
+    assert probe.withdrawn == []
+    replica.catch_up()
+    ctx, _ = fx.context(ledger, data=probe.kept, outputs=outputs)
+    outcome = await gateway.gateway_licence(ctx)
+    assert isinstance(outcome, Done)
+    assert outcome.created[0].key == f"{_upn(fx)}|{MCOSTANDARD_SKU}"
+    assert fx.microsoft.users["u1"].skus == {MCOSTANDARD_SKU}
+    assert fx.microsoft.skus[E3].consumed == 0
+
+
+async def test_a_retry_that_reads_before_the_licence_replicates_is_not_told_no_seat_is_free(
+    fx: FakeEngine,
+) -> None:
+    """M1 with replication lag and no other subscription: wait for Microsoft to show the
+    licence, never "no licence is free" (our own user holds the last seat)."""
+    ledger, outputs = await _licence_assigned_and_answer_lost(fx)
+    ctx, _ = fx.context(ledger, outputs=outputs)
+    ctx, _ = with_lagging_licences(ctx)
+
+    outcome = await gateway.gateway_licence(ctx)
+
+    assert isinstance(outcome, Wait)
+    assert "licence" in outcome.reason
+
+
+async def test_the_retry_licenses_from_the_sku_the_intent_names(fx: FakeEngine) -> None:
+    """The ledger's intent, not a fresh choice, says which subscription an earlier attempt
+    used: the retry assigns that SKU again (Graph accepts a SKU the user already holds)."""
+    fx.microsoft.skus[E3] = SubscribedSku(E3, "ENTERPRISEPACK", 5, 0, frozenset({MCOSTANDARD_PLAN}))
+    ledger, _ = await _licence_assigned_and_answer_lost(fx)
+    outputs = {"gateway_user": {"user_id": "u1"}, "choose_licence": {"sku_id": E3}}
+    ctx, _ = fx.context(ledger, outputs=outputs)
+
+    outcome = await gateway.gateway_licence(ctx)
+
+    assert isinstance(outcome, Done)
+    assert outcome.outputs == {"sku_id": MCOSTANDARD_SKU}
+    assert fx.microsoft.users["u1"].skus == {MCOSTANDARD_SKU}
 
 
 async def test_a_seat_taken_meanwhile_moves_to_another_subscription(fx: FakeEngine) -> None:
