@@ -9,15 +9,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from provisioning.engine.contract import Done, LedgerItem, Outcome, StepContext
 from provisioning.engine.errors import ActiveRunExists, LeaseLost
 from provisioning.engine.plans import PlanBook
 from provisioning.engine.runner import Runner
-from storage.runs import RunRecord, RunStatus, StepRecord
+from provisioning.engine.store import Lease
+from storage.runs import RunRecord, RunStatus, StepRecord, StepStatus
 from tests.provisioning.engine.conftest import TENANT, Bench, Params
+from tests.support.clocks import SkewedStore
 
 
 def _no_hook(session: Session, run: RunRecord, status: RunStatus) -> None:
@@ -63,11 +65,17 @@ async def test_every_write_after_a_lost_lease_is_refused(bench: Bench) -> None:
         lambda: bench.store.release(lost, now + 10, now, "x"),
         lambda: bench.store.start_run(lost, now, _no_hook),
         lambda: bench.store.finish(lost, RunStatus.SUCCEEDED, now, _no_hook),
+        lambda: bench.store.add_missing_steps(lost, ["added_by_a_release"]),
+        lambda: bench.store.count_internal_error(lost, now, now + 10),
     ]
     for write in writes:
         with pytest.raises(LeaseLost):
             write()
     assert bench.store.ledger(TENANT) == []
+    assert set(bench.store.steps(run_id)) == {"a", "b", "c"}
+    run = bench.store.run(run_id)
+    assert run is not None
+    assert (run.status, run.lease_owner, run.internal_errors) == (RunStatus.RUNNING, "b", 0)
     assert not bench.store.renew(lost, 30)
 
 
@@ -98,6 +106,45 @@ async def test_a_runner_that_loses_its_lease_stops_its_steps_at_once(bench: Benc
     assert run is not None
     assert run.lease_owner == "usurper"
     assert bench.store.steps(run_id)["a"].executed_by == runner.owner  # no write after
+
+
+class UnreachableDatabase(SkewedStore):
+    """A store whose lease renewals fail with a database error (the server went away)."""
+
+    def renew(self, lease: Lease, seconds: float) -> bool:
+        """Fails."""
+        raise OperationalError("UPDATE runs", {}, Exception("server closed the connection"))
+
+
+async def test_a_runner_that_cannot_renew_its_lease_stops_its_steps(bench: Bench) -> None:
+    """Renewing raises: before the lease can have lapsed the step is cancelled, nothing more
+    is written or started, and the run is let go of."""
+    stopped = asyncio.Event()
+
+    async def long_step(ctx: StepContext[Params, object]) -> Outcome:
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            stopped.set()
+            raise
+        return Done()
+
+    bench.script.then("a", long_step)
+    run_id = bench.start()
+    bench.store = UnreachableDatabase(bench.store.engine, bench.clock)
+    runner = bench.runner(lease_seconds=0.6)
+    claimed = bench.store.claim(runner.owner, bench.clock.now(), 0.6)
+    assert claimed is not None
+    execution = asyncio.create_task(runner.execute(*claimed))
+    await asyncio.wait_for(stopped.wait(), 3)
+    await asyncio.wait_for(execution, 2)
+    assert bench.script.calls == ["a"]
+    steps = bench.store.steps(run_id)
+    assert steps["a"].status == StepStatus.RUNNING  # its attempt was never recorded
+    assert steps["b"].status == StepStatus.PENDING
+    run = bench.store.run(run_id)
+    assert run is not None
+    assert (run.status, run.lease_owner) == (RunStatus.PENDING, None)
 
 
 async def test_a_cancelled_run_s_runner_stops_and_lets_go(bench: Bench) -> None:
