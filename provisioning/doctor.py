@@ -5,6 +5,12 @@ What no sandbox can settle is settled here, before the first customer: the shape
 admin API's answers the adapters parse, the scopes and roles the tokens carry, the Graph Teams
 endpoints, and the provider's zone (our TSIG key accepted, every authoritative server answering).
 Nothing is written anywhere but a change-free signed update to the provider's zone.
+
+An answer that departs from the shape the product was built against (the sandbox's default,
+which follows the best public evidence) is "different" even where the product copes, saying how.
+What only a write would show is not checked: whether the Teams admin API creates by POST or PUT,
+wants the ``Key`` envelope back, unassigns with "" or null, refuses a dependency with 409 or 400,
+and whether activating a Direct Routing domain needs a Teams licence beside MCOSTANDARD.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import base64
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -76,6 +83,77 @@ def _expected_scopes(scopes: list[str]) -> set[str]:
     return {s.rsplit("/", 1)[-1] for s in scopes}
 
 
+# Any one of these lets /me/transitiveMemberOf show directory roles in full (F1; Graph's
+# directoryrole-get: "Least privileged: RoleManagement.Read.Directory").
+_ROLE_READING = ("RoleManagement.Read.Directory", "RoleManagement.ReadWrite.Directory")
+_ROLE_READING_TOO = ("Directory.Read.All", "Directory.ReadWrite.All")
+
+# The shape of Get-CsOnlineUser over REST the Teams admin adapter was built against, which is the
+# sandbox's default (fidelity-review-2.md F3: go-teams' live-validated sample).
+_USERS_BUILT_FOR = (
+    "one {'users': [...]} answer of camelCase users with effectivePolicyAssignments, no next link"
+)
+# The link keys TeamsVoiceUsers.users follows (nextLink in any casing, @odata.nextLink).
+_FOLLOWED_LINKS = ("nextlink", "@odata.nextlink")
+_FLAT_POLICIES = ("onlinevoiceroutingpolicy", "tenantdialplan")
+# The filter graph_user_sync's delta voice pass sends; only its modifiedDateTime clause is in doubt.
+_DELTA_FILTER = (
+    "isEnterpriseVoiceEnabled eq true or "
+    "telephoneNumbers/any(t:t/assignmentCategory eq 'primary') or "
+    "modifiedDateTime ge {since}"
+)
+
+
+def _users_differences(body: Any) -> tuple[list[Any], list[str], list[str]]:
+    """A Teams users page: its users, what differs with the product coping, and what it cannot."""
+    copes: list[str] = []
+    breaks: list[str] = []
+    if isinstance(body, list):
+        items: list[Any] = body
+        copes.append("a bare list instead of the 'users' envelope (read as well)")
+    elif isinstance(body, dict):
+        key = "users" if isinstance(body.get("users"), list) else None
+        key = key or next(
+            (k for k in body if k.lower() in ("users", "value") and isinstance(body[k], list)),
+            None,
+        )
+        if key is None:
+            raise _Different(f"no list of users in the answer (keys: {sorted(body)})")
+        items = body[key]
+        if key != "users":
+            copes.append(f"the users come under {key!r}, not 'users' (read as well)")
+        links = [k for k in body if k != key and ("link" in k.lower() or "skip" in k.lower())]
+        followed = [k for k in links if k.lower() in _FOLLOWED_LINKS]
+        for link in followed[:1]:
+            copes.append(f"paged, the next page's link under {link!r} (followed)")
+        if links and not followed:
+            breaks.append(
+                f"paged by {', '.join(map(repr, links))}, which the product does not follow: "
+                "it would read only the first page of users"
+            )
+    else:
+        raise _Different(f"the answer is not a list of users but {type(body).__name__}")
+    keys = {k for item in items if isinstance(item, dict) for k in item}
+    pascal = sorted(k for k in keys if k[:1].isupper())
+    if pascal:
+        shown = ", ".join(pascal[:3]) + ("…" if len(pascal) > 3 else "")
+        copes.append(f"PascalCase fields ({shown}) instead of camelCase (matched in any casing)")
+    flat = sorted(k for k in keys if k.lower() in _FLAT_POLICIES)
+    effective = any(k.lower() == "effectivepolicyassignments" for k in keys)
+    if flat:
+        where = "beside" if effective else "instead of"
+        copes.append(
+            f"flat policy fields ({', '.join(flat)}) {where} effectivePolicyAssignments "
+            "(a flat field is read first)"
+        )
+    elif items and not effective:
+        breaks.append(
+            "users carry neither flat policy fields nor effectivePolicyAssignments: "
+            "the product could not see their policies"
+        )
+    return items, copes, breaks
+
+
 class Doctor:
     """Runs the checks for one tenant with its stored sign-ins."""
 
@@ -92,6 +170,7 @@ class Doctor:
         self._tenant = tenant_id
         self._ms = microsoft
         self._dns = dns_settings
+        self._clock = clock
         self._tokens = MsalTokens(tenant_id, identity, microsoft, vault, clock, msal_client)
 
     async def run(self) -> list[Finding]:
@@ -170,14 +249,21 @@ class Doctor:
         country = orgs[0].get("countryLetterCode") or "unknown"
         return f"{orgs[0].get('displayName')}: initial domain {initial[0]}, country {country}"
 
-    @staticmethod
-    async def _roles(graph: JsonApi) -> str:
+    async def _roles(self, graph: JsonApi) -> str:
         members = await graph.pages("/me/transitiveMemberOf")
         roles = [m for m in members if m.get("@odata.type") == "#microsoft.graph.directoryRole"]
         if any(not r.get("roleTemplateId") for r in roles):
+            granted = set(str(_claims(await self._graph_token()).get("scp", "")).split())
+            readers = sorted(granted & {*_ROLE_READING, *_ROLE_READING_TOO})
+            why = (
+                f"Graph withholds them although the token carries {', '.join(readers)}"
+                if readers
+                else "the token lacks RoleManagement.Read.Directory (and Directory.Read.All)"
+            )
             raise _Different(
-                "directory roles come without roleTemplateId (limited information): the token "
-                "needs RoleManagement.Read.Directory"
+                f"directory roles come with limited information (only @odata.type and id): {why}; "
+                "the product cannot see the admin's roles, so readiness fails them until an "
+                "admin signs in again with that scope"
             )
         held = {str(r["roleTemplateId"]) for r in roles}
         names = ", ".join(sorted(str(r.get("displayName") or r["roleTemplateId"]) for r in roles))
@@ -204,15 +290,30 @@ class Doctor:
         bom = " (with a byte-order mark)" if response.content.startswith(b"\xef\xbb\xbf") else ""
         return f"{text} user(s){bom}"
 
-    @staticmethod
-    async def _user_configurations(graph: JsonApi) -> str:
+    async def _user_configurations(self, graph: JsonApi) -> str:
         body = await graph.json("GET", "/admin/teams/userConfigurations", params={"$top": "5"})
         items = body.get("value", []) if isinstance(body, dict) else []
         for item in items:
             missing = [f for f in ("id", "userPrincipalName", "telephoneNumbers") if f not in item]
             if missing:
                 raise _Different(f"an entry lacks {', '.join(missing)}")
-        return f"{len(items)} entr(y/ies) read; fields as expected"
+        since = datetime.fromtimestamp(self._clock.now() - 86400, tz=UTC)
+        delta = _DELTA_FILTER.format(since=since.strftime("%Y-%m-%dT%H:%M:%SZ"))
+        try:
+            await graph.json(
+                "GET", "/admin/teams/userConfigurations", params={"$filter": delta, "$top": "1"}
+            )
+        except ServiceError as exc:
+            # Which properties the list filters on is undocumented ([INF]); refused, the
+            # product's delta syncs read every user instead.
+            if exc.kind != ErrorKind.INVALID:
+                raise
+            raise _Different(
+                f"the delta filter on modifiedDateTime is refused ({exc.message}), where the "
+                "product was built for it being taken: the product copes, its delta syncs read "
+                "every user instead (slower, no change missed)"
+            ) from exc
+        return f"{len(items)} entr(y/ies) read; fields as expected; modifiedDateTime filters"
 
     @staticmethod
     async def _numbers(graph: JsonApi) -> str:
@@ -264,17 +365,10 @@ class Doctor:
 
     @staticmethod
     async def _teams_users(teams: JsonApi) -> str:
-        body = await teams.json("GET", "/Teams.User/users", params={"top": "5"})
-        envelope = "a bare list"
-        items: list[Any] = body if isinstance(body, list) else []
-        if isinstance(body, dict):
-            for key in ("users", "Users", "value"):
-                if isinstance(body.get(key), list):
-                    envelope, items = f"'{key}'", body[key]
-                    break
-            else:
-                raise _Different(f"no list of users in the answer (keys: {sorted(body)})")
-        notes = [f"envelope {envelope}"]
+        # top=1: a paging API shows its link on the first page of any tenant with two users; the
+        # shape built for answers every user at once whatever top says.
+        body = await teams.json("GET", "/Teams.User/users", params={"top": "1"})
+        items, copes, breaks = _users_differences(body)
         for item in items:
             if not (
                 json_field(item, "objectId")
@@ -284,27 +378,22 @@ class Doctor:
                 raise _Different("a user without objectId/Identity/id")
             if not json_field(item, "userPrincipalName"):
                 raise _Different("a user without userPrincipalName")
-        if items:
-            first = items[0]
-            casing = "PascalCase" if any(k[:1].isupper() for k in first) else "camelCase"
-            flat = json_field(first, "onlineVoiceRoutingPolicy") is not None or any(
-                k.lower() == "onlinevoiceroutingpolicy" for k in first
+        if breaks or copes:
+            coping = "" if breaks else "; the product copes with each"
+            raise _Different(
+                f"differs from what the product was built for ({_USERS_BUILT_FOR}): "
+                f"{'; '.join(breaks + copes)}{coping}"
             )
-            effective = json_field(first, "effectivePolicyAssignments") is not None
-            if not (flat or effective):
-                raise _Different("users carry neither policy fields nor effectivePolicyAssignments")
-            notes += [
-                casing,
-                "policies "
-                + ("flat" if flat else "")
-                + (" + " if flat and effective else "")
-                + ("effective" if effective else ""),
-                f"AccountType {json_field(first, 'accountType')!r}",
-            ]
-        if isinstance(body, dict):
-            link = next((k for k in ("nextLink", "NextLink", "@odata.nextLink") if k in body), None)
-            notes.append(f"paging key {link}" if link else "no next link on this page")
-        return "; ".join(notes)
+        account = json_field(items[0], "accountType") if items else None
+        paging = (
+            "no next link"
+            if len(items) > 1
+            else "one user only, so whether the API pages could not be seen"
+        )
+        return (
+            f"{len(items)} camelCase user(s) in one 'users' envelope with "
+            f"effectivePolicyAssignments, {paging}; AccountType {account!r}"
+        )
 
     # ---------------------------------------------------------------------- provider DNS
 
