@@ -82,17 +82,29 @@ async def test_a_long_wait_parks_the_run_on_a_durable_timer(bench: Bench) -> Non
 
 
 async def test_retry_after_is_honoured_with_a_little_jitter(bench: Bench) -> None:
-    """A 429 with ``Retry-After: 120`` comes back after 120 s to 144 s, not before."""
-    bench.script.then("a", transient(retry_after=120.0))
+    """Each 429 with ``Retry-After: 120`` comes back after 120 s to 144 s, not before, and not
+    after the same time every time (throttled runs must not return in step)."""
+    throttled_at: list[float] = []
+
+    async def throttled(ctx: StepContext[Params, object]) -> Outcome:
+        throttled_at.append(ctx.clock.now())
+        raise StepError("Microsoft Graph", "429 Too Many Requests", transient=True, retry_after=120)
+
+    bench.script.then("a", *[throttled] * 8)
     run_id = bench.start()
-    await bench.runner().drain()
-    step = bench.store.steps(run_id)["a"]
-    assert step.status == StepStatus.WAITING
-    assert step.wait_until is not None
-    assert 120 <= step.wait_until - bench.clock.now() <= 144.1
-    assert "Microsoft Graph is busy or failing" in (step.wait_reason or "")
-    bench.clock.advance(145)
-    await bench.runner().drain()
+    runner = bench.runner()  # one runner, as in production: its random source runs on
+    waits: list[float] = []
+    for _ in range(8):
+        await runner.drain()
+        step = bench.store.steps(run_id)["a"]
+        assert step.status == StepStatus.WAITING
+        assert step.wait_until is not None
+        assert "Microsoft Graph is busy or failing" in (step.wait_reason or "")
+        waits.append(step.wait_until - throttled_at[-1])
+        bench.clock.advance(145)
+    assert all(120 <= w <= 144.1 for w in waits)
+    assert max(waits) - min(waits) > 2  # spread by the jitter, not by the clock's reading
+    await runner.drain()
     assert bench.status(run_id) == RunStatus.SUCCEEDED
 
 
