@@ -8,7 +8,7 @@ import asyncio
 
 from provisioning.engine.outbox import DeliveryFailed, Notification, Notifier
 from provisioning.engine.store import Emit
-from storage.notifications import NotificationStatus
+from storage.notifications import NotificationRecord, NotificationStatus
 from tests.provisioning.engine.conftest import Bench
 from tests.provisioning.engine.test_runner import wait
 
@@ -76,6 +76,67 @@ async def test_a_failed_delivery_is_retried_after_retry_after(bench: Bench) -> N
     bench.clock.advance(37)
     assert await notifier.drain_once() == 1
     assert len(attempts) == 2
+
+
+def _pending(bench: Bench, run_id: str) -> NotificationRecord:
+    return next(r for r in bench.outbox.of_run(run_id) if r.status == NotificationStatus.PENDING)
+
+
+async def test_retry_after_waits_are_spread_by_jitter(bench: Bench) -> None:
+    """Each 429 with Retry-After: 30 waits 30 s to 36 s, and not the same time every time (so
+    notifiers throttled together do not all come back at once)."""
+    bench.script.then("a", wait(3600))
+    run_id = bench.start(subscriber="conv-1")
+    await bench.runner().drain()
+    attempts: list[float] = []
+
+    async def deliver(note: Notification) -> None:
+        attempts.append(bench.clock.now())
+        raise DeliveryFailed("429 Too Many Requests", retry_after=30)
+
+    notifier = _notifier(bench, deliver)  # seeded: the same draws on every run of the test
+    waits = []
+    for _ in range(8):
+        assert await notifier.drain_once() == 1
+        waits.append(_pending(bench, run_id).due_at - attempts[-1])
+        bench.clock.advance(37)
+    assert all(30 <= w <= 36.1 for w in waits)
+    assert max(waits) - min(waits) > 1  # spread by the jitter, not by the clock's reading
+
+
+async def test_a_5xx_without_retry_after_is_retried_later_with_backoff(bench: Bench) -> None:
+    """502 and no Retry-After: not tried again at once, each wait longer than the one before;
+    then delivered, once."""
+    bench.script.then("a", wait(3600))
+    run_id = bench.start(subscriber="conv-1")
+    await bench.runner().drain()
+    attempts: list[float] = []
+    delivered: list[int] = []
+
+    async def deliver(note: Notification) -> None:
+        attempts.append(bench.clock.now())
+        if len(attempts) <= 2:
+            raise DeliveryFailed("502 Bad Gateway")
+        delivered.append(note.event_id)
+
+    notifier = _notifier(bench, deliver)
+    waits = []
+    for _ in range(2):
+        assert await notifier.drain_once() == 1
+        assert await notifier.drain_once() == 0  # not again at once
+        row = _pending(bench, run_id)
+        assert row.last_error == "502 Bad Gateway"
+        waits.append(row.due_at - attempts[-1])
+        bench.clock.advance(5)
+    assert waits[0] >= 0.8
+    assert waits[1] - waits[0] > 0.3  # backed off further, beyond what the jitter spans
+    assert await notifier.drain_once() == 1
+    bench.clock.advance(600)
+    assert await notifier.drain_once() == 0  # delivered: never sent again
+    assert len(attempts) == 3
+    assert len(delivered) == 1
+    row = next(r for r in bench.outbox.of_run(run_id) if r.event_id == delivered[0])
+    assert row.status == NotificationStatus.DELIVERED
 
 
 async def test_a_row_left_by_a_crashed_notifier_is_delivered_by_another(bench: Bench) -> None:
