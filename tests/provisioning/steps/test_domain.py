@@ -151,3 +151,79 @@ async def test_the_txt_record_step_repeated_after_verification_is_done(fx: FakeE
     outcome = await domain.txt_record(ctx)
     assert isinstance(outcome, Done)
     assert probe.intended == []
+
+
+REPLICATION_GIVE_UP = 30 * 60
+DNS_GIVE_UP = 48 * 3600
+
+
+async def test_the_txt_record_gives_up_when_graph_never_shows_the_new_domain(
+    fx: FakeEngine,
+) -> None:
+    """Graph still answers 404 for the domain after 30 minutes: the step fails naming Microsoft
+    Graph, publishes nothing in the provider's zone and makes no further call."""
+    ctx, _ = fx.context()
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+
+    outcome = await domain.txt_record(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == (
+        "Microsoft Graph still does not show the new domain after 30 minutes."
+    )
+    assert "Microsoft 365 admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["verification_txt", "get_domain"]
+    assert fx.dns.writes == 0
+
+
+async def test_domain_verified_gives_up_when_graph_never_shows_the_new_domain(
+    fx: FakeEngine,
+) -> None:
+    """``verify`` still answers 404 after 30 minutes: the step fails naming Microsoft Graph."""
+    ctx, _ = fx.context()
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+
+    outcome = await domain.domain_verified(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message.startswith("Microsoft Graph still does not show the new domain")
+    assert "Microsoft 365 admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["verify_domain"]
+
+
+async def test_domain_verified_gives_up_after_48_hours_blaming_microsoft_not_the_provider(
+    fx: FakeEngine,
+) -> None:
+    """Microsoft refuses verification for 48 hours: the step fails with Microsoft's text, and
+    the hint says it is Microsoft that cannot verify (the provider's servers do their part)."""
+    fx.microsoft.domains[fx.params.sbc_domain] = False
+    fx.microsoft.domain_codes[fx.params.sbc_domain] = "MS=ms1"
+    ctx, _ = fx.context()
+    fx.clock.advance(DNS_GIVE_UP + 1)
+
+    outcome = await domain.domain_verified(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == "Domain verification failed"
+    assert outcome.hint.startswith("Microsoft could not verify the domain for 48 hours")
+    assert fx.microsoft.calls == ["verify_domain"]
+
+
+async def test_after_48_hours_secondaries_that_never_catch_up_are_blamed_on_the_provider(
+    fx: FakeEngine,
+) -> None:
+    """Every server answers but two never get the record: the give-up counts them and sends
+    the admin to the provider, not to Microsoft."""
+    fx.dns.lag = 3 * DNS_GIVE_UP
+    ctx, _ = fx.context(outputs=_published(fx))
+    fx.clock.advance(DNS_GIVE_UP + 1)
+
+    outcome = await domain.dns_propagated(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == (
+        "The TXT record is visible on 1 of 3 of the provider's name servers after 48 hours."
+    )
+    assert "provider" in outcome.hint
+    assert "Microsoft" not in outcome.hint
+    assert fx.microsoft.calls == []

@@ -14,6 +14,7 @@ from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.fakes.world import MCOSTANDARD_SKU, FakeUser
 from provisioning.microsoft.ports.directory import SubscribedSku
 from provisioning.steps import gateway
+from storage.runs import RunStatus
 from tests.support.fake_engine import FakeEngine
 from tests.support.replication import with_lagging_licences
 
@@ -222,3 +223,102 @@ async def test_the_gateway_waits_for_domain_activation(fx: FakeEngine) -> None:
     assert isinstance(await gateway.pstn_gateway(ctx), Done)
     made = fx.microsoft.gateways[fx.params.sbc_domain]
     assert (made.enabled, made.sip_port) == (True, 5061)
+
+
+REPLICATION_GIVE_UP = 30 * 60
+ACTIVATION_GIVE_UP = 48 * 3600
+
+
+async def test_the_gateway_user_gives_up_when_microsoft_never_lets_users_onto_the_domain(
+    fx: FakeEngine,
+) -> None:
+    """Users still refused on the new domain after 30 minutes: the step fails, Microsoft's
+    text kept and the admin sent to the Microsoft 365 admin centre, with no further call."""
+    fx.microsoft.domains[fx.params.sbc_domain] = False
+    ctx, _ = fx.context()
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+
+    outcome = await gateway.gateway_user(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == "the domain of the UPN is not verified"
+    assert "Microsoft 365 admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["create_user"]
+
+
+async def test_the_licence_gives_up_when_microsoft_never_shows_the_new_user(
+    fx: FakeEngine,
+) -> None:
+    """``assignLicense`` still answers 404 for the user after 30 minutes: the step fails and
+    sends the admin to the gateway user in the Microsoft 365 admin centre."""
+    outputs = {"gateway_user": {"user_id": "u1"}, "choose_licence": {"sku_id": MCOSTANDARD_SKU}}
+    ctx, _ = fx.context(outputs=outputs)
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+
+    outcome = await gateway.gateway_licence(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert "gateway user in the Microsoft 365 admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["assign_licence"]
+
+
+async def test_a_lost_licence_that_never_shows_gives_up_and_lets_the_retry_choose_afresh(
+    fx: FakeEngine,
+) -> None:
+    """The intended seat went to someone else and the user shows no licence after 30 minutes:
+    the step fails naming Microsoft, and takes its intent back so a retry chooses again."""
+    _with_user(fx)
+    sku = fx.microsoft.skus[MCOSTANDARD_SKU]
+    fx.microsoft.skus[MCOSTANDARD_SKU] = replace(sku, consumed=1)
+    key = f"{_upn(fx)}|{MCOSTANDARD_SKU}"
+    outputs = {"gateway_user": {"user_id": "u1"}, "choose_licence": {"sku_id": MCOSTANDARD_SKU}}
+    ctx, probe = fx.context([("licence", key, "intended", {})], outputs=outputs)
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+
+    outcome = await gateway.gateway_licence(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.hint.startswith("Microsoft does not show a licence on the gateway user")
+    assert [i.key for i in probe.withdrawn] == [key]
+    assert fx.microsoft.calls == ["assign_licence", "find_user"]
+
+
+async def test_the_gateway_gives_up_after_48_hours_without_direct_routing_activation(
+    fx: FakeEngine,
+) -> None:
+    """Microsoft still refuses the gateway after 48 hours: the step fails with Microsoft's
+    text and a hint that names Microsoft and the licence to check, making no further call."""
+    fx.microsoft.domains[fx.params.sbc_domain] = True
+    ctx, _ = fx.context()
+    fx.clock.advance(ACTIVATION_GIVE_UP + 1)
+
+    outcome = await gateway.pstn_gateway(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == "the domain is not activated yet"
+    assert outcome.hint.startswith("Microsoft has not activated the domain for Direct Routing")
+    assert "gateway user is licensed" in outcome.hint
+    assert fx.microsoft.calls == ["create_Gateway"]
+
+
+async def test_a_run_whose_domain_is_never_activated_fails_and_stops_calling_microsoft(
+    fx: FakeEngine,
+) -> None:
+    """The whole run: parked on the activation wait, failed once 48 hours have passed with the
+    hint naming Microsoft, and silent towards Microsoft from then on."""
+    fx.microsoft.activation_seconds = 96 * 3600
+    run_id = fx.start()
+    await fx.runner().drain()
+    assert fx.store.steps(run_id)["pstn_gateway"].status == "waiting"
+
+    fx.clock.advance(ACTIVATION_GIVE_UP + 1)
+    await fx.runner().drain()
+
+    run = fx.store.run(run_id)
+    assert run is not None
+    assert run.status == RunStatus.FAILED
+    assert (run.hint or "").startswith("Microsoft has not activated the domain")
+    calls = list(fx.microsoft.calls)
+    fx.clock.advance(ACTIVATION_GIVE_UP)
+    await fx.runner().drain()
+    assert fx.microsoft.calls == calls

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from provisioning.engine.contract import Done, Wait
+import pytest
+
+from provisioning.engine.contract import Done, Failed, Wait
+from provisioning.microsoft.errors import ErrorKind
 from provisioning.microsoft.fakes.world import FakeUser
 from provisioning.microsoft.ports.voice import Gateway, RoutingPolicy, VoiceRoute
 from provisioning.steps import removal
@@ -111,3 +114,44 @@ async def test_a_gateway_user_left_in_the_recycle_bin_by_a_crash_is_purged(
     ctx, _ = fx.context([("user", upn, "created", {"id": "g"})])
     assert isinstance(await removal.remove_gateway_user(ctx), Done)
     assert fx.microsoft.deleted == {}
+
+
+# Each removal step whose delete Microsoft may refuse as "in use", the call it makes and the
+# object the admin is told to free.
+BLOCKED = [
+    (removal.remove_route, "voice_route", "Callroute-E164", "delete_VoiceRoute", "voice route"),
+    (
+        removal.remove_policy,
+        "routing_policy",
+        "Callroute-E164",
+        "delete_RoutingPolicy",
+        "voice routing policy",
+    ),
+    (removal.remove_dial_plan, "dial_plan", "Callroute-E164", "delete_DialPlan", "dial plan"),
+    (removal.remove_usage, "pstn_usage", "Callroute-E164", "remove_usage", "PSTN usage"),
+    (removal.remove_gateway, "gateway", "sbc.contoso.test", "delete_Gateway", "gateway"),
+    (removal.remove_domain, "domain", "sbc.contoso.test", "delete_domain", "domain"),
+]
+
+
+@pytest.mark.parametrize(("step", "kind", "key", "call", "what"), BLOCKED)
+async def test_a_removal_still_blocked_after_30_minutes_fails_naming_what_blocks_it(
+    fx: FakeEngine, step: Any, kind: str, key: str, call: str, what: str
+) -> None:
+    """Microsoft still says "in use" after 30 minutes: the step fails with its text, the hint
+    names the object to free where the admin can do it, and the step tries nothing further."""
+    fx.microsoft.fail(call, ErrorKind.IN_USE, times=2)
+    ledger: list[tuple[str, str, str, dict[str, Any]]] = [
+        (kind, key, "created", {}),
+        (kind, f"{key}-2", "created", {}),
+    ]
+    ctx, _ = fx.context(ledger)
+    fx.clock.advance(30 * 60 + 1)
+
+    outcome = await step(ctx)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == f"injected in_use in {call}"
+    assert f"{what} '{key}'" in outcome.hint
+    assert "provider" not in outcome.hint
+    assert fx.microsoft.calls == [call]

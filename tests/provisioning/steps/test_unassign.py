@@ -156,3 +156,25 @@ async def test_a_failed_number_removal_stops_with_microsoft_s_words(fx: FakeEngi
     outcome = await unassign_users(ctx)
     assert isinstance(outcome, Failed)
     assert "+441111" in outcome.message
+
+
+async def test_number_removals_unfinished_after_30_minutes_fail_naming_microsoft(
+    fx: FakeEngine,
+) -> None:
+    """Microsoft's operation still running after 30 minutes: the step fails, sends the admin to
+    the Teams admin centre, and only looked at the operation (nothing started again)."""
+    fx.microsoft.number_operation_seconds = 3600
+    _ours(fx, "a", "+441111")
+    ctx, probe = fx.context(OURS, params=fx.removal_params())
+    assert isinstance(await unassign_users(ctx), Wait)
+    # Built before the clock moves: the step's give-up clock started with the first attempt.
+    later, _ = fx.context(OURS, data=probe.kept, params=fx.removal_params())
+    fx.clock.advance(30 * 60 + 1)
+    fx.microsoft.calls.clear()
+
+    outcome = await unassign_users(later)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == "Microsoft has not finished removing 1 number(s) after 30 minutes."
+    assert "Teams admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["users", "number_operation"]
