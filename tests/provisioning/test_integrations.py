@@ -4,10 +4,11 @@ the run view with no step names of the bot's own, cancel and retry."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
-from provisioning.integrations import Refused, RunKind
+from provisioning.integrations import Integrations, Notification, Refused, RunKind
 from provisioning.microsoft.catalog import TEAMS_ADMINISTRATOR
 from provisioning.microsoft.ports.directory import DirectoryRole
 from provisioning.microsoft.ports.voice import DialPlan
@@ -139,3 +140,124 @@ async def test_retry_after_a_failure_finishes_the_run(fx: FakeEngine) -> None:
     assert fx.store.run(run_id).status == RunStatus.SUCCEEDED  # type: ignore[union-attr]
     actions = [e.action for e in api._audit.of_tenant(fx.params.tenant_id)]
     assert "provision_retried" in actions
+
+
+async def test_cancel_says_stopping_while_the_runner_has_not_let_go(fx: FakeEngine) -> None:
+    """A runner that keeps its lease past the wait: the answer is "cancelled, still stopping",
+    and "stopped" only once it has let go."""
+    api = fx.integrations()
+    run_id = await api.start(fx.params.tenant_id, RunKind.PROVISION, "admin")
+    # A runner that holds the run and does not react (busy, or its database calls stall).
+    claimed = fx.store.claim("a-busy-runner", fx.clock.now(), 30)
+    assert claimed is not None
+    result = await api.cancel(run_id, "admin", wait=0.3)
+    assert (result.cancelled, result.stopped) == (True, False)
+    assert fx.store.run(run_id).status == RunStatus.CANCELLED  # type: ignore[union-attr]
+    fx.store.relinquish(claimed[1], fx.clock.now())
+    again = await api.cancel(run_id, "admin", wait=0.3)
+    assert (again.cancelled, again.stopped) == (False, True)
+
+
+async def _delivered_milestones(fx: FakeEngine, api: Integrations) -> list[Notification]:
+    """What the subscriber hears, milestones only, in order (progress moved past as it goes)."""
+    heard: list[Notification] = []
+
+    async def deliver(note: Notification) -> None:
+        heard.append(note)
+
+    notifier = api.notifier(deliver, "notifier-1")
+    for _ in range(40):  # progress goes out at most once a second: move past each pause
+        await notifier.drain_once()
+        fx.clock.advance(2)
+    return [n for n in heard if n.category == "milestone"]
+
+
+async def test_a_cancelled_run_s_subscriber_hears_the_run_cancelled_milestone(
+    fx: FakeEngine,
+) -> None:
+    """The cancel is a milestone event of its own, with who cancelled it."""
+    api = fx.integrations()
+    run_id = await api.start(fx.params.tenant_id, RunKind.PROVISION, "admin", "conv-1")
+    await api.cancel(run_id, "admin@contoso", wait=0)
+    heard = await _delivered_milestones(fx, api)
+    assert [(n.subscriber, n.name, n.message) for n in heard] == [
+        ("conv-1", "run_cancelled", "cancelled by admin@contoso")
+    ]
+    view = await api.view(run_id)
+    assert view.milestone is not None
+    assert (view.milestone.name, view.milestone.failed) == ("run_cancelled", False)
+
+
+async def test_domain_verification_failing_for_good_says_so_in_its_milestone(
+    fx: FakeEngine,
+) -> None:
+    """Microsoft refuses to verify for 48 hours: the subscriber hears the domain milestone
+    missed, in its own words with Microsoft's text and the hint, then the run's failure."""
+    from provisioning.microsoft.errors import ErrorKind
+
+    fx.microsoft.fail("verify_domain", ErrorKind.INVALID, times=100)
+    api = fx.integrations()
+    run_id = await api.start(fx.params.tenant_id, RunKind.PROVISION, "admin", "conv-1")
+    await fx.runner().drain()
+    fx.clock.advance(49 * 3600)
+    await fx.runner().drain()
+    heard = await _delivered_milestones(fx, api)
+    missed = heard[0]
+    assert (missed.name, missed.message) == (
+        "domain_verified",
+        "Microsoft could not verify the domain.",
+    )
+    assert missed.data["outcome"] == "failed"
+    assert missed.data["error"] == "injected invalid in verify_domain"
+    assert "could not verify the domain for 48 hours" in missed.data["hint"]
+    assert [n.name for n in heard] == ["domain_verified", "run_failed"]
+    view = await api.view(run_id)
+    assert view.status == "failed"
+
+
+async def test_a_removal_after_the_settings_changed_removes_what_provisioning_made(
+    fx: FakeEngine,
+) -> None:
+    """M2: BRAND and REGIONS changed since provisioning; the removal takes away the objects
+    named, placed and branded as provisioning made them, and nothing named by today's."""
+    api = fx.integrations()
+    run_id = await api.start(fx.params.tenant_id, RunKind.PROVISION, "admin")
+    await fx.runner().drain()
+    assert fx.store.run(run_id).status == RunStatus.SUCCEEDED  # type: ignore[union-attr]
+    w = fx.microsoft
+    domain = "contoso.gbr-lon-tgw.callroute.test"
+    made = (set(w.domains), {u.upn for u in w.users.values()}, set(w.dial_plans))
+    assert made == ({domain}, {f"callroute.teams@{domain}"}, {"Callroute-E164"})
+    assert set(w.gateways) == {domain}
+    assert w.policies
+    assert w.routes
+    assert w.usages
+    assert any(name.rstrip(".").endswith(domain) for name, _ in fx.dns.records())
+    # Today's names belong to someone else in this tenant: not ours to remove.
+    theirs_domain = "contoso.deu-fra-tgw.callroute.test"
+    w.domains[theirs_domain] = True
+    w.dial_plans["Acme-E164"] = DialPlan("Acme-E164", "theirs", ())
+    later = fx.integrations(
+        BRAND="Acme", REGIONS={"deu-fra-tgw": ["198.51.100.7"]}, DEFAULT_REGION="deu-fra-tgw"
+    )
+    words = await later.integration_objects(fx.params.tenant_id, removal=True)
+    assert f"the domain {domain}" in words
+    assert "the dial plan Callroute-E164" in words
+    assert not any("Acme" in line or theirs_domain in line for line in words)
+    removal = await later.start(fx.params.tenant_id, RunKind.REMOVE, "admin")
+    recorded = json.loads(fx.store.run(removal).plan)  # type: ignore[union-attr]
+    assert (recorded["brand"], recorded["sbc_domain"]) == ("Callroute", domain)
+    await fx.runner().drain()
+    assert fx.store.run(removal).status == RunStatus.SUCCEEDED  # type: ignore[union-attr]
+    assert set(w.domains) == {theirs_domain}
+    assert w.users == {}
+    assert set(w.dial_plans) == {"Acme-E164"}
+    assert (w.policies, w.gateways, w.routes, w.usages) == ({}, {}, {}, [])
+    assert not any(name.rstrip(".").endswith(domain) for name, _ in fx.dns.records())
+    tenant = await later.tenant(fx.params.tenant_id)
+    assert tenant is not None
+    assert (tenant.state, tenant.sbc_domain, tenant.region) == ("removed", None, None)
+    requested = next(
+        e for e in later._audit.of_tenant(fx.params.tenant_id) if e.action == "remove_requested"
+    )
+    assert domain in requested.detail
