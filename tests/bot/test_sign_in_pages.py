@@ -1,12 +1,15 @@
-"""``/auth/start`` and ``/auth/callback``: signed, expiring links; answers that land only once,
-only in the browser that started them, only for the conversation's tenant, only for an account
-that holds the roles; the admin told exactly what went wrong, in the browser and in the chat."""
+"""``/auth/start`` and ``/auth/callback``: signed, expiring links to Microsoft, with PKCE and
+each step's permissions; answers that land only once, only in the browser that started them,
+only for the conversation's tenant, only for an account that holds the roles; the admin told
+exactly what went wrong, in the browser and in the chat."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 import time
+import urllib.parse
 from typing import Any
 
 import httpx
@@ -20,6 +23,12 @@ from tests.support.signin import sign_in
 
 STEP_1 = "Sign in to Microsoft (step 1)"
 STEP_3 = "Sign in to the Teams admin centre (step 3)"
+GRAPH = "https://graph.microsoft.com/"
+# The Skype and Teams Tenant Admin API, acting as the admin (research/teams-voice-api.md §1,
+# from Connect-MicrosoftTeams.md; DESIGN.md's table of Microsoft's APIs).
+TEAMS_ADMIN_API = "48ac35b8-9aa8-4d74-927d-1f4a14a0b239/user_impersonation"
+# What MSAL adds to every sign-in: an id token (the account and its tenant) and a refresh token.
+OIDC = {"openid", "profile", "offline_access"}
 
 
 async def _step_1_link(chat: Client) -> str:
@@ -37,6 +46,23 @@ def _stored(under: BotUnderTest, tenant: SeededTenant) -> list[str]:
     return under.product.runtime.vault.purposes(tenant.id)
 
 
+def _query(url: str) -> dict[str, str]:
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+
+
+def _with(url: str, **params: str) -> str:
+    """``url`` with some query parameters replaced."""
+    parts = urllib.parse.urlsplit(url)
+    query = {**dict(urllib.parse.parse_qsl(parts.query)), **params}
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def _s256(verifier: str) -> str:
+    """The S256 challenge of ``verifier`` (RFC 7636 §4.2)."""
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
 async def test_a_link_goes_to_the_configured_authority_only(
     sb: Harness, under: BotUnderTest, chat: Client
 ) -> None:
@@ -46,6 +72,69 @@ async def test_a_link_goes_to_the_configured_authority_only(
     assert response.status_code == 302
     assert response.headers["Location"].startswith(sb.endpoints.authority + "/")
     assert "evil.example" not in response.headers["Location"]
+
+
+async def test_a_link_sends_microsoft_an_s256_challenge_and_keeps_the_verifier(
+    under: BotUnderTest, chat: Client
+) -> None:
+    """The authorization code flow with PKCE (RFC 7636): the redirect carries a SHA-256
+    challenge, never the verifier it proves."""
+    authorize, _ = await chat.start_sign_in(await _step_1_link(chat))
+    asked = _query(authorize)
+    assert asked["response_type"] == "code"
+    assert asked["code_challenge_method"] == "S256"
+    # A SHA-256 digest, base64url without padding: 43 characters.
+    assert len(asked["code_challenge"]) == 43
+    assert "code_verifier" not in asked
+
+
+async def test_microsoft_redeems_the_code_only_with_the_verifier_of_the_links_challenge(
+    under: BotUnderTest, tenant: SeededTenant, chat: Client
+) -> None:
+    """The challenge swapped on the way to Microsoft: the bot's token request carries its own
+    verifier, which Microsoft finds does not match (AADSTS501481, not AADSTS50148 for a
+    missing one); nothing is kept."""
+    authorize, cookie = await chat.start_sign_in(await _step_1_link(chat))
+    swapped = _with(authorize, code_challenge=_s256("an-attackers-verifier-" + "x" * 30))
+    answer = await chat.answer_of(swapped, tenant.admin)
+    response = await chat.finish_sign_in(answer, cookie)
+    assert response.status_code == 400
+    assert "AADSTS501481" in response.text
+    assert _stored(under, tenant) == []
+
+
+async def test_step_1_asks_for_the_graph_permissions_the_integration_uses(
+    under: BotUnderTest, chat: Client
+) -> None:
+    """Graph alone, delegated; reading the admin's directory roles with their ids needs
+    RoleManagement.Read.Directory (research/fidelity-review-2.md F1)."""
+    authorize, _ = await chat.start_sign_in(await _step_1_link(chat))
+    scopes = set(_query(authorize)["scope"].split())
+    assert scopes - OIDC == {
+        GRAPH + permission
+        for permission in (
+            "User.Read",
+            "Organization.Read.All",
+            "Domain.ReadWrite.All",
+            "User.ReadWrite.All",
+            "User.DeleteRestore.All",
+            "RoleManagement.Read.Directory",
+            "LicenseAssignment.ReadWrite.All",
+            "TeamsUserConfiguration.Read.All",
+            "TeamsTelephoneNumber.ReadWrite.All",
+            "TeamsPolicyUserAssign.ReadWrite.All",
+        )
+    }
+
+
+async def test_step_3_asks_for_the_teams_admin_apis_user_impersonation(
+    under: BotUnderTest, tenant: SeededTenant, chat: Client
+) -> None:
+    """The second sign-in is for the Teams admin API only, acting as the admin."""
+    await chat.sign_in(await _step_1_link(chat), tenant.admin)
+    wizard = await chat.wait_for("step 3", _having("Step 3 of 4"))
+    authorize, _ = await chat.start_sign_in(_link(wizard, STEP_3))
+    assert set(_query(authorize)["scope"].split()) - OIDC == {TEAMS_ADMIN_API}
 
 
 async def test_a_tampered_link_is_refused(under: BotUnderTest, chat: Client) -> None:
