@@ -62,6 +62,9 @@ class Plan(Generic[P, T]):
     on_finish: LifecycleHook = _no_hook
     # Turns a permanent outside failure into what the admin can do about it.
     explain: Callable[[Exception], str] = field(default=lambda exc: t("Retry later."))
+    # Parameters an earlier release stored under another name: {old name: name now}. Runs it
+    # created are still in flight after the upgrade, and loading must not refuse them.
+    renamed: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_order(self.steps)
@@ -79,8 +82,10 @@ class Plan(Generic[P, T]):
         return next((m for m in self.milestones if m.step == step), None)
 
     def load(self, data: Mapping[str, Any]) -> P:
-        """The parameters from what was stored (tolerant of fields added or dropped since)."""
-        return load_dataclass(self.params, data)
+        """The parameters from what was stored (tolerant of fields added, dropped or renamed
+        since)."""
+        moved = {new: data[old] for old, new in self.renamed.items() if old in data}
+        return load_dataclass(self.params, {**moved, **data})
 
 
 def check_order(steps: tuple[Step[Any, Any], ...]) -> None:
