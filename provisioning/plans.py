@@ -41,6 +41,8 @@ def _provisioning(version: int, steps: tuple[object, ...]) -> Plan[IntegrationPa
         steps=steps,  # type: ignore[arg-type]
         params=IntegrationParams,
         milestones=(DOMAIN_VERIFIED, GATEWAY_ACCEPTED),
+        # Releases before the engine's reshape stored the brand as ``names_brand``.
+        renamed={"names_brand": "brand"},
         on_start=provisioning_started,
         on_finish=provisioning_finished,
         explain=explain,
