@@ -234,7 +234,16 @@ class Dialogue:
     # ------------------------------------------------------------------- answering
 
     def scope(self, turn: Turn) -> dict[str, str]:
-        """What every button carries, so a press elsewhere is refused."""
+        """What every button carries, so a press elsewhere, or by someone the card was not
+        made for, is refused."""
+        scope = self.shared_scope(turn)
+        if turn.user.aad_object_id:
+            scope["user"] = turn.user.aad_object_id
+        return scope
+
+    @staticmethod
+    def shared_scope(turn: Turn) -> dict[str, str]:
+        """What a button for anyone in the conversation carries (a welcome, a run's card)."""
         return {"tenant": turn.tenant_id, "conversation": turn.conversation_key}
 
     def _say(self, turn: Turn, notice: Notice, remember: str | None = None) -> Answer:
@@ -284,8 +293,9 @@ class Dialogue:
                     "a few minutes; DNS can make it an hour. Type “help” to see what else I can do."
                 ),
                 buttons=(
-                    Button(t("Connect"), "connect", self.scope(turn), "positive"),
-                    Button(t("Help"), "help", self.scope(turn)),
+                    # For whoever reads it (in a team, everyone): bound to no one.
+                    Button(t("Connect"), "connect", self.shared_scope(turn), "positive"),
+                    Button(t("Help"), "help", self.shared_scope(turn)),
                 ),
             ),
         )
@@ -427,7 +437,7 @@ class Dialogue:
         _, name = await self._tenant(turn)
         card = await self.progress_card(await self.integrations.view(run.run_id), name, turn)
         if turn.kind == "action":
-            return Answer(replace=card)
+            return Answer(replace=card, remember_pressed=f"run:{run.run_id}")
         text = (
             t("It has stopped.")
             if result.stopped
@@ -483,9 +493,7 @@ class Dialogue:
             return self._refused(turn, refused, t("The removal cannot start"))
         run = await self.integrations.view(run_id)
         card = await self.progress_card(run, name, turn)
-        if turn.kind == "action":
-            return Answer(replace=card, remember=())
-        return Answer(cards=(card,), remember=((f"run:{run_id}", 0),))
+        return card_answer(turn, card, f"run:{run_id}")
 
     async def _remove_keep(self, turn: Turn) -> Answer:
         return self._say(turn, Notice(t("Nothing was removed."), tone="good"))

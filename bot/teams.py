@@ -265,7 +265,7 @@ def _turn(activity: Activity, kind: str) -> Turn:
     return Turn(
         kind=kind,  # type: ignore[arg-type]
         tenant_id=tenant,
-        conversation_key=f"{tenant}|{conversation.id}",
+        conversation_key=f"{tenant}|{_channel_of(str(conversation.id))}",
         conversation_kind=str(conversation.conversation_type or "personal"),
         reference=reference,
         user=Person(
@@ -279,6 +279,13 @@ def _turn(activity: Activity, kind: str) -> Turn:
         card_id=activity.reply_to_id,
         locale=str(activity.locale or "en-US"),
     )
+
+
+def _channel_of(conversation_id: str) -> str:
+    """The conversation itself, not one thread of it: in a channel, Teams names a reply chain
+    ``<channel id>;messageid=<first message>``, and an admin's message and the press on the
+    bot's answer may come from different chains of the same channel."""
+    return conversation_id.split(";messageid=", 1)[0]
 
 
 class _Handler(TeamsActivityHandler):  # type: ignore[misc]
@@ -318,11 +325,14 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         for card in answer.cards:
             self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
         if answer.replace is not None and answer.shared and turn.card_id:
+            await self.surface.remember_pressed(turn, answer, turn.card_id)
             # The answer replaces the card for the one who pressed; the update, for everyone.
             self.surface.spawn(
                 self.surface.update_quietly(turn.reference, turn.card_id, answer.replace)
             )
         if answer.replace is None:
+            # Every button of ours answers with a card; this is a last resort, not a path.
+            _log.warning("a %r press was answered without a card", turn.verb[:40])
             return _invoke(200, "application/vnd.microsoft.activity.message", "OK")
         return _invoke(200, CARD, answer.replace)
 
@@ -453,6 +463,8 @@ class TeamsSurface:
             turn = queue.get_nowait()
             try:
                 answer = await self.answer(turn)
+                if turn.kind == "action" and answer.replace is not None:
+                    await self._submitted(turn, answer, answer.replace)
                 for card in answer.cards:
                     await self.send_and_remember(turn, card, answer)
             except Exception:
@@ -472,6 +484,22 @@ class TeamsSurface:
         task = asyncio.ensure_future(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def _submitted(self, turn: Turn, answer: Answer, card: dict[str, Any]) -> None:
+        """A button pressed in a client without Universal Actions comes as its Action.Submit
+        fallback, a message with no invoke to answer: the pressed card is updated for everyone,
+        as Execute's answer would have; what was for the presser alone comes as a card below."""
+        if answer.shared and turn.card_id:
+            await self.update(turn.reference, turn.card_id, card)
+            await self.remember_pressed(turn, answer, turn.card_id)
+            return
+        activity_id = await self.send(turn.reference, card)
+        await self.remember_pressed(turn, answer, activity_id)
+
+    async def remember_pressed(self, turn: Turn, answer: Answer, activity_id: str) -> None:
+        """Tell the logic which card now shows ``answer.remember_pressed``, if it asked."""
+        if answer.remember_pressed and activity_id:
+            await self._on_sent(turn, answer.remember_pressed, activity_id)
 
     async def send_and_remember(self, turn: Turn, card: dict[str, Any], answer: Answer) -> None:
         """Send one card of ``answer``; tell the logic its id if it asked to remember it."""

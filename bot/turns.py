@@ -47,10 +47,13 @@ class Answer:
     # Whether ``replace`` is the card's new state for everyone in the conversation; a refusal
     # is for the presser's eyes only, and the card stays as it was for the others.
     shared: bool = True
+    # The subject whose card the pressed card becomes with ``replace`` (a run's progress…), so
+    # later updates go to it rather than to a card of their own.
+    remember_pressed: str | None = None
 
 
 def card_answer(turn: Turn, card: dict[str, Any], remember: str | None = None) -> Answer:
     """A new card in reply to a message; the replacement of the pressed card for a button."""
     if turn.kind == "action":
-        return Answer(replace=card)
+        return Answer(replace=card, remember_pressed=remember)
     return Answer(cards=(card,), remember=((remember, 0),) if remember else ())

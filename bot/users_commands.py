@@ -134,24 +134,32 @@ class UserCommands:
                 ),
             )
         await self.integrations.users.tell_in(turn.tenant_id, turn.conversation_key)
-        task = asyncio.create_task(self._run_sync(turn))
+        first = cards.sync_progress(
+            SyncProgressView(tenant_name=await self._name(turn), kind="full", finished=False)
+        )
+        pressed = turn.card_id if turn.kind == "action" else None
+        task = asyncio.create_task(self._run_sync(turn, first, pressed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return Answer()
+        # A press makes its card the sync's card (the press's answer shows it at once); a typed
+        # "sync" gets a card of its own, posted when the sync starts.
+        return Answer(replace=first) if turn.kind == "action" else Answer()
 
-    async def _run_sync(self, turn: Turn) -> None:
+    async def _run_sync(self, turn: Turn, first: dict[str, Any], pressed: str | None) -> None:
         send, update = self._send, self._update
         assert send is not None
         assert update is not None
         name = await self._name(turn)
         started = time.monotonic()
         read = [0, 0]
-        view = SyncProgressView(tenant_name=name, kind="full", finished=False)
-        try:
-            card_id = await send(turn.reference, cards.sync_progress(view))
-        except Exception:
-            _log.exception("the sync card could not be sent")
-            return
+        if pressed:
+            card_id = pressed
+        else:
+            try:
+                card_id = await send(turn.reference, first)
+            except Exception:
+                _log.exception("the sync card could not be sent")
+                return
         done = asyncio.Event()
 
         def progress(directory: int, voice: int) -> None:
@@ -364,7 +372,7 @@ class UserCommands:
             note = t("Voice is set up by someone else: I leave this user as it is.")
         elif user.status == UserStatus.UNLICENSED:
             note = t("Without a Teams Phone licence this user cannot be activated.")
-        scope = {"tenant": turn.tenant_id, "id": user.user_id}
+        scope = {**self._scope(turn), "id": user.user_id}
         actions: tuple[Button, ...] = ()
         if user.status == UserStatus.INACTIVE:
             actions = (Button(t("Activate"), "activate", scope, "positive"),)
@@ -552,8 +560,9 @@ class UserCommands:
     async def _run_answer(self, turn: Turn, run_id: str) -> Answer:
         run = await self.integrations.view(run_id)
         card = await self._run_card(run, await self._name(turn), turn)
-        # A card of its own, updated in place as the run goes (the engine's outbox).
-        return Answer(cards=(card,), remember=((f"run:{run_id}", 0),))
+        # The run's card, updated in place as the run goes (the engine's outbox): a card of its
+        # own for a typed command, the pressed user's card for a button.
+        return card_answer(turn, card, f"run:{run_id}")
 
     async def _name(self, turn: Turn) -> str:
         tenant = await self.integrations.tenant(turn.tenant_id)

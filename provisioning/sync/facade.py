@@ -56,7 +56,7 @@ class UserPage:
 class SyncState:
     """Where a tenant's user sync stands."""
 
-    running: str
+    running: str  # the kind of sync under way now; "" also when one was cut off
     finished_at: float
     last: SyncSummary | None
 
@@ -173,7 +173,8 @@ class TenantUsers:
         record = await asyncio.to_thread(self._store.state, tenant_id)
         if record is None:
             return SyncState("", 0.0, None)
-        return SyncState(record.running, record.finished_at, SyncSummary.from_json(record.summary))
+        running = await asyncio.to_thread(self._store.under_way, tenant_id)
+        return SyncState(running, record.finished_at, SyncSummary.from_json(record.summary))
 
     async def export_csv(self, tenant_id: str) -> bytes:
         """Every synced user as CSV (UTF-8 with a byte-order mark, which Excel expects)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 
@@ -211,3 +212,52 @@ def _free_a_seat(sb: Harness, tenant: SeededTenant, part_number: str) -> None:
         json={"addLicenses": [], "removeLicenses": [sku]},
     )
     assert response.status_code == 200, response.text
+
+
+async def test_a_button_pressed_without_universal_actions_updates_its_card_for_everyone(
+    chat: Client,
+) -> None:
+    """A client without Action.Execute sends the button's Action.Submit fallback: the card it
+    was pressed on becomes the answer, as Execute's would."""
+    welcome = await chat.wait_for("the welcome card", _having("Hello!"))
+
+    await chat.submit(welcome, "Connect")
+
+    await chat.wait_for("the wizard in place", lambda _: _shows(chat, welcome, "Step 1 of 4"))
+
+
+async def test_a_refused_submit_answers_below_and_leaves_the_card_as_it_was(
+    tenant: SeededTenant, chat: Client
+) -> None:
+    """A refusal is for the presser: without Universal Actions it comes as a card of its own."""
+    await _signed_in(chat, tenant)
+    welcome = await chat.wait_for("the welcome card", _having("Hello!"))
+
+    await chat.submit(welcome, "Connect", tenant="00000000-0000-0000-0000-000000000000")
+
+    await chat.wait_for("the refusal", _having("belongs to another conversation"))
+    assert _shows(chat, welcome, "Hello!")
+
+
+async def test_a_button_made_for_one_admin_is_refused_to_another_user_in_a_channel(
+    sb: Harness, under: BotUnderTest, tenant: SeededTenant
+) -> None:
+    """The answer an admin asked for in a team's channel takes that admin's presses only."""
+    async with httpx.AsyncClient(base_url=sb.endpoints.chat, timeout=30) as http:
+        admin = Client(http, under, tenant)
+        await admin.open(tenant.admin, kind="channel", team="Voice")
+        await admin.say("integrat")
+        suggestions = await admin.wait_for("suggestions", _having("I don't know"))
+        other = Client(http, under, tenant)
+        await other.open(_plain_user(sb, tenant), kind="channel", team="Voice")
+        assert other.conversation == admin.conversation
+
+        delivery = await other.press(suggestions, "integrate")
+
+    assert "meant for someone else" in text_of(delivery["body"]["value"])
+
+
+def _shows(chat: Client, card: dict[str, Any], text: str) -> bool:
+    """Whether the card posted as ``card`` shows ``text`` now, for everyone."""
+    stored = next(a for a in chat.activities() if a["id"] == card["id"])
+    return text in text_of(card_of(stored))

@@ -239,3 +239,44 @@ async def test_a_scheduled_sync_that_finds_changes_tells_the_admin_who_synced(
     hint = await admin.wait_for("the hint", _showing("changed in Microsoft 365"))
     assert "users without a Teams Phone licence" in _plain(card_of(hint))
     assert await hints.tell() == 0  # once per sync
+
+
+async def test_activate_pressed_on_a_users_card_turns_that_card_into_the_runs(
+    sb: Harness, under: BotUnderTest, people: SeededTenant, admin: Client
+) -> None:
+    """The press is answered with the run's card, which then follows the run in place."""
+    upn = await _integrated_with_a_licensed_user(sb, under, people, admin)
+    await admin.say("numbers add +44 20 7946 0500 - +44 20 7946 0599")
+    await admin.wait_for("the range", _showing("Range added"))
+    await admin.say(f"user {upn}")
+    details = await admin.wait_for("the details", _showing("Voice routing policy"))
+
+    delivery = await admin.press(details, "Activate")
+
+    assert delivery["body"]["type"] == "application/vnd.microsoft.card.adaptive"
+    assert upn in _plain(delivery["body"]["value"])
+    await admin.wait_for("the active user", lambda _: _card_shows(admin, details, "is active"), 60)
+
+
+async def test_sync_again_is_answered_with_the_syncs_card_in_place_of_the_pressed_one(
+    sb: Harness, people: SeededTenant, admin: Client
+) -> None:
+    """A sync cut off by Microsoft offers "Sync again"; pressing it makes that card the new
+    sync's, which ends with the counts."""
+    sb.add_fault(tenant=people.id, service="graph", rate=1.0, kind="500")
+    await admin.say("sync")
+    failed = await admin.wait_for("the cut-off sync", _having("Sync again"), 90)
+    sb.control.delete("/faults")
+
+    delivery = await admin.press(failed, "Sync again")
+
+    assert delivery["body"]["type"] == "application/vnd.microsoft.card.adaptive"
+    await admin.wait_for(
+        "the finished sync", lambda _: _card_shows(admin, failed, "Since the last sync"), 60
+    )
+
+
+def _card_shows(chat: Client, card: dict[str, Any], text: str) -> bool:
+    """Whether the card posted as ``card`` shows ``text`` now, for everyone."""
+    stored = next(a for a in chat.activities() if a["id"] == card["id"])
+    return text in _plain(card_of(stored))

@@ -278,6 +278,24 @@ class Client:
         delivery: dict[str, Any] = response.json()["delivery"]
         return delivery
 
+    async def submit(self, card: dict[str, Any], title: str, **inputs: str) -> dict[str, Any]:
+        """Press ``title`` as a client without Universal Actions does: its ``Action.Submit``
+        fallback, a message carrying the button's data and the inputs; the delivery."""
+        fallback = find_action(card_of(card), title)["fallback"]
+        assert fallback["type"] == "Action.Submit"
+        response = await self.http.post(
+            f"/api/conversations/{urllib.parse.quote(self.conversation, safe='')}/messages",
+            json=self._body(
+                user=self.user,
+                text="",
+                value={**fallback.get("data", {}), **inputs},
+                activityId=card["id"],
+            ),
+        )
+        assert response.status_code == 200, response.text
+        delivery: dict[str, Any] = response.json()["delivery"]
+        return delivery
+
     def activities(self) -> list[dict[str, Any]]:
         """Every activity of the conversation, as the channel has it now (edits applied)."""
         quoted = urllib.parse.quote(self.conversation, safe="")

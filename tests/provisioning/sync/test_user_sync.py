@@ -280,6 +280,34 @@ async def test_a_sync_cut_off_halfway_resumes_to_the_same_result(
     assert _statuses(store, tenant) == _expected(sb, tenant)
 
 
+async def test_a_sync_under_way_says_so(
+    tenant: SeededTenant, sync: UserSync, store: SyncStore
+) -> None:
+    seen: list[str] = []
+
+    def looking(directory: int, voice: int) -> None:
+        seen.append(store.under_way(tenant.id))
+
+    await sync.full(tenant.id, looking)
+
+    assert set(seen) == {"full"}
+    assert store.under_way(tenant.id) == ""
+
+
+async def test_a_sync_failed_on_microsoft_s_error_can_be_started_again_at_once(
+    sb: Harness, tenant: SeededTenant, sync: UserSync, store: SyncStore
+) -> None:
+    """It waits to be resumed, not under way: "Sync again" right after runs it."""
+    sb.add_fault(tenant=tenant.id, service="graph", rate=1.0, kind="500")
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whichever error the port raised
+        await sync.full(tenant.id)
+    sb.control.delete("/faults")
+
+    assert store.under_way(tenant.id) == ""
+    await sync.full(tenant.id)
+    assert _statuses(store, tenant) == _expected(sb, tenant)
+
+
 async def test_a_delta_link_microsoft_forgot_becomes_a_full_round(
     private_sandbox: Harness, tmp_path: Any
 ) -> None:
