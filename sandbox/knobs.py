@@ -83,6 +83,11 @@ class TenantKnobs:
     # [INF] Graph's userConfigurations list documents $filter without naming its properties:
     # whether modifiedDateTime may be filtered on (false: refused as an unsupported clause).
     filter_on_modified: bool = True
+    # F14: whether Graph's ``/$count`` answers start with a UTF-8 byte-order mark. The OData TC
+    # warns that "Clients SHOULD be aware that [a BOM] is returned by some services" for
+    # ``/$count`` (oasis-tcs/odata-specs#325, research/fidelity-review-2.md F14); unverified for
+    # Graph, so off by default.
+    count_byte_order_mark: str = _choice("none", "utf-8")
     teams_admin: TeamsAdminModes = field(default_factory=TeamsAdminModes)
 
     def to_json(self) -> dict[str, Any]:

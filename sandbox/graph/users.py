@@ -136,7 +136,9 @@ async def count_users(call: Call) -> Reply:
         for u in call.tenant.users_after(0)
         if call.tenant.is_replicated(u.created_at, now) and (predicate is None or predicate(u))
     )
-    return Reply(body=str(n), headers={"Content-Type": "text/plain"})
+    # F14 (oasis-tcs/odata-specs#325): some OData services put a BOM before the number.
+    bom = "\ufeff" if call.tenant.knobs.count_byte_order_mark == "utf-8" else ""
+    return Reply(body=f"{bom}{n}", headers={"Content-Type": "text/plain"})
 
 
 def _validate_usage_location(value: Any) -> str | None:

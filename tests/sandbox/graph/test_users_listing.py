@@ -129,6 +129,30 @@ def test_users_count_segment_answers_plain_text(admin_graph: Graph) -> None:
     assert response.text == "31"
 
 
+def test_users_count_starts_with_a_byte_order_mark_when_the_tenant_says_so(
+    sb: Harness, tenant: SeededTenant, admin_graph: Graph
+) -> None:
+    """F14: with ``count_byte_order_mark`` at "utf-8" the number follows a UTF-8 BOM, as some
+    OData services send it (oasis-tcs/odata-specs#325)."""
+    response = sb.control.patch(
+        f"/tenants/{tenant.id}/knobs", json={"count_byte_order_mark": "utf-8"}
+    )
+    assert response.status_code == 200, response.text
+    counted = admin_graph.get("/users/$count", headers=EVENTUAL)
+    assert counted.content == b"\xef\xbb\xbf31"
+
+
+def test_count_byte_order_mark_takes_only_its_named_values(
+    sb: Harness, tenant: SeededTenant
+) -> None:
+    """The knob is "none" or "utf-8"; anything else is the control API's 400."""
+    response = sb.control.patch(
+        f"/tenants/{tenant.id}/knobs", json={"count_byte_order_mark": "utf-16"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"] == 'count_byte_order_mark takes one of "none", "utf-8"'
+
+
 def test_skip_is_not_supported(admin_graph: Graph) -> None:
     """§3.6: ``$skip`` is unsupported for users."""
     assert admin_graph.get("/users?$skip=10").status_code == 400
