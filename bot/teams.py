@@ -14,11 +14,13 @@ costs milliseconds a card), with backoff on 429 and ``Retry-After``.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import json
 import logging
 import random
 import ssl
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -631,13 +633,22 @@ def _invoke_body(body: Any) -> Any:
     return body.serialize() if hasattr(body, "serialize") else body
 
 
-def _failure(status: int, headers: Mapping[str, str], body: str) -> SendFailed:
-    retry_after: float | None = None
+def _retry_after(raw: str | None, now: float) -> float | None:
+    """``Retry-After`` in seconds: given as seconds or as an HTTP date (RFC 9110 §10.2.3)."""
+    if not raw:
+        return None
     try:
-        raw = headers.get("Retry-After")
-        retry_after = float(raw) if raw else None
+        return max(0.0, float(raw))
     except ValueError:
-        retry_after = None
+        pass
+    try:
+        return max(0.0, email.utils.parsedate_to_datetime(raw).timestamp() - now)
+    except (TypeError, ValueError):
+        return None
+
+
+def _failure(status: int, headers: Mapping[str, str], body: str) -> SendFailed:
+    retry_after = _retry_after(headers.get("Retry-After"), time.time())
     text = body[:300]
     # The app was removed from the conversation (Teams' 403 MessageWritesBlocked), or the
     # conversation is gone: never worth another try.

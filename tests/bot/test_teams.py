@@ -3,7 +3,9 @@ handled; every other token gets 401 and no handler runs (research/botframework-t
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import email.utils
 import time
 import uuid
 from collections.abc import Callable
@@ -14,6 +16,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from bot import teams
 from sandbox.channel.model import user_mri
 from tests.bot.conftest import ChannelKey
 from tests.support.bot import BOT_NAME, BotUnderTest, Client, card_of, text_of
@@ -144,3 +147,57 @@ async def test_a_forged_token_gets_401_and_no_handler_runs(
     await chat.say("help")
     await chat.wait_for("the answer to help", lambda cards: "What I can do" in str(cards))
     assert _wizards(chat) == []
+
+
+async def test_sends_past_the_channels_rate_limit_all_arrive_once(
+    sb: Harness, under: BotUnderTest, chat: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twenty cards at once into one conversation (Teams takes 7 a second): the channel
+    answers 429 with Retry-After, the bot waits and sends again, and each card arrives once;
+    the channel token is reused, not asked for again."""
+    await chat.wait_for("the welcome card", lambda cards: cards)
+    surface = under.bot.surface
+    token_requests: list[str] = []
+    post = surface._http.post
+
+    def counting(url: str, *args: Any, **kwargs: Any) -> httpx.Response:
+        token_requests.append(url)
+        return post(url, *args, **kwargs)
+
+    monkeypatch.setattr(surface._http, "post", counting)
+    throttled_before = _throttled(sb, under)
+    reference = {"serviceUrl": sb.endpoints.service_url, "conversation": {"id": chat.conversation}}
+    cards = [_card(f"card {n}") for n in range(20)]
+
+    ids = await asyncio.gather(*(surface.send(reference, card) for card in cards))
+
+    assert _throttled(sb, under) > throttled_before
+    assert len(set(ids)) == 20
+    shown = [text_of(card_of(a)) for a in chat.bot_cards()]
+    assert sorted(t for t in shown if t.startswith("card ")) == sorted(
+        f"card {n}" for n in range(20)
+    )
+    assert token_requests == []
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date() -> None:
+    """Both forms of RFC 9110 §10.2.3; a date in the past means now."""
+    now = 1_700_000_000.0
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    assert teams._failure(429, {"Retry-After": "7"}, "").retry_after == 7
+    assert teams._retry_after(date, now) == 30
+    assert teams._retry_after(email.utils.formatdate(now - 30, usegmt=True), now) == 0
+    assert teams._retry_after("soon", now) is None
+
+
+def _throttled(sb: Harness, under: BotUnderTest) -> int:
+    bots = sb.control.get("/bots").json()["bots"]
+    return int(next(b["throttled"] for b in bots if b["app_id"] == under.app_id))
+
+
+def _card(text: str) -> dict[str, Any]:
+    return {
+        "type": "AdaptiveCard",
+        "version": "1.5",
+        "body": [{"type": "TextBlock", "text": text, "wrap": True}],
+    }
