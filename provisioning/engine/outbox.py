@@ -1,10 +1,11 @@
 """The notification outbox: each event a subscriber must hear about, delivered by one process.
 
-Rows are claimed with a lease, like runs. A subscriber's rows go out in order, one at a time;
-progress rows are coalesced (only the newest pending one for a run and subscriber is sent, at
-most one every ``progress_interval`` seconds); a failed delivery is retried with backoff,
-honouring the receiver's ``Retry-After``; rows left by a process that died are taken over when
-its lease runs out. A row delivered is never sent again.
+Rows are claimed with a lease, like runs. A subscriber's rows go out in order, one at a time,
+at most one every ``progress_interval`` seconds, milestones included (the bot updates the run's
+card at every delivery, and SPEC.md allows a conversation one update a second); progress rows
+are coalesced (only the newest pending one for a run and subscriber is sent); a failed delivery
+is retried with backoff, honouring the receiver's ``Retry-After``; rows left by a process that
+died are taken over when its lease runs out. A row delivered is never sent again.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ class Outbox:
                 row = session.get(NotificationRecord, head)
                 if row is None or row.due_at > now:
                     continue
-                if row.category == "progress" and self._too_soon(session, row, now):
+                if self._too_soon(session, row, now):
                     continue
                 result = session.execute(
                     update(NotificationRecord)
@@ -186,11 +187,11 @@ class Outbox:
         return out
 
     def _too_soon(self, session: Session, row: NotificationRecord, now: float) -> bool:
-        """Progress for a subscriber goes out at most once per ``progress_interval``."""
+        """A subscriber hears at most once per ``progress_interval``: a milestone updates the
+        same card as progress does, so it waits its turn too (by a second at most)."""
         last = session.exec(
             select(func.max(NotificationRecord.delivered_at)).where(
-                col(NotificationRecord.subscriber) == row.subscriber,
-                col(NotificationRecord.category) == "progress",
+                col(NotificationRecord.subscriber) == row.subscriber
             )
         ).first()
         if last is None or now - last >= self.progress_interval:
