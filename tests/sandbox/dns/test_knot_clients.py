@@ -1,6 +1,7 @@
 """Knot DNS's own clients against the provider zone's servers: ``kdig`` (queries, DO bit, EDNS
 version, TCP, truncation, TSIG) and ``knsupdate`` (RFC 2136 updates), run as a provider's tooling
-runs them. Their output is checked as Knot prints it for a real Knot server."""
+runs them. Their output is checked as Knot prints it for a real Knot server. kdig has no option
+to sign at another time, so a stale signature is sent by kdig under ``faketime``."""
 
 from __future__ import annotations
 
@@ -15,13 +16,17 @@ from tests.support.provider_dns import ProviderDns
 
 KDIG = shutil.which("kdig") or "/usr/bin/kdig"
 KNSUPDATE = shutil.which("knsupdate") or "/usr/bin/knsupdate"
+FAKETIME = shutil.which("faketime") or "/usr/bin/faketime"
 WRONG_SECRET = "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTIzNDU2"
 
 
-def _kdig(zone: ProviderDns, *args: str, server: int = 0) -> subprocess.CompletedProcess[str]:
+def _kdig(
+    zone: ProviderDns, *args: str, server: int = 0, clock: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    """kdig at one server; ``clock`` is a command kdig runs under (``faketime …``)."""
     host, port = zone.servers[server]
     return subprocess.run(
-        [KDIG, f"@{host}", "-p", str(port), *args],
+        [*clock, KDIG, f"@{host}", "-p", str(port), *args],
         capture_output=True,
         text=True,
         timeout=20,
@@ -145,6 +150,20 @@ def test_kdig_with_an_unknown_key_gets_an_unsigned_badkey(zone: ProviderDns) -> 
     assert fields[0] == "stranger."
     assert fields[6:8] == ["300", "0"]
     assert fields[-2:] == ["BADKEY", "0"]
+
+
+def test_kdig_with_its_clock_an_hour_behind_gets_badtime_with_the_server_s_time(
+    zone: ProviderDns,
+) -> None:
+    """RFC 8945 §5.2.3: BADTIME, signed (MAC size 32), the client's time in Time Signed and the
+    server's, an hour later, in the 6 bytes of Other Data."""
+    result = _kdig(zone, "-y", _key(zone), zone.zone, "SOA", clock=(FAKETIME, "-f", "-1h"))
+    assert "status: BADTIME" in result.stdout
+    fields = _tsig_line(result.stdout)
+    signed_at, server_time = int(fields[5]), int(fields[-1])
+    assert fields[7] == "32"
+    assert fields[-3:-1] == ["BADTIME", "6"]
+    assert server_time - signed_at >= 3600 - 60
 
 
 def test_knsupdate_with_the_key_updates_the_zone(zone: ProviderDns, label: str) -> None:
