@@ -200,6 +200,11 @@ class Tenant:
             raise bad_request("The default domain of a tenant cannot be deleted.")
         in_bin = any(u.upn_domain == domain.name for u in self._deleted.values())
         if in_bin or self.users_on_domain(domain.name):
+            # [INF] The wording and the 400 are the sandbox's own: no public source quotes
+            # Graph's answer (searched: Graph docs and issues, code, research/). What is
+            # documented is the rule and its pointer, domain-delete.md: "Attempts to delete will
+            # fail if there are any resources or objects still dependent on the domain. You can
+            # find all dependent resources by using the List domainNameReferences API."
             raise bad_request(
                 f"Unable to delete domain '{domain.name}'. It is referenced by one or more "
                 "objects. Remove the references (see domainNameReferences) and try again."
