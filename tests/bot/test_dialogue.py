@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
+import pytest
 
+from bot import dialogue
+from bot.settings import BotSettings
 from tests.bot.conftest import ChannelKey
 from tests.bot.test_flow import _having, _link
 from tests.bot.test_teams import _activity, _claims, _post, _signed
@@ -261,3 +265,26 @@ def _shows(chat: Client, card: dict[str, Any], text: str) -> bool:
     """Whether the card posted as ``card`` shows ``text`` now, for everyone."""
     stored = next(a for a in chat.activities() if a["id"] == card["id"])
     return text in text_of(card_of(stored))
+
+
+async def test_an_admin_whose_roles_were_taken_away_is_refused_once_the_cache_expires(
+    sb: Harness, tenant: SeededTenant, chat: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Roles are read through Graph and kept for a few minutes, not for ever."""
+    await _signed_in(chat, tenant)
+    await _answer_to(chat, "users")
+    sb.control.patch(f"/tenants/{tenant.id}/users/{chat.user}", json={"roles": []})
+
+    assert "needs an admin" not in await _answer_to(chat, "users")  # still known as an admin
+    later = time.time() + BotSettings().admin_cache_seconds + 1
+    monkeypatch.setattr(dialogue, "_now", lambda: later)
+
+    assert "needs an admin" in await _answer_to(chat, "users")
+
+
+async def _answer_to(chat: Client, text: str) -> str:
+    """The text of the bot's next card after typing ``text``."""
+    before = len(chat.bot_cards())
+    await chat.say(text)
+    answers = await chat.wait_for(f"the answer to {text}", lambda cards: cards[before:])
+    return text_of(card_of(answers[0]))

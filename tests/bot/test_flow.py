@@ -8,6 +8,7 @@ from typing import Any
 from tests.support.bot import Client, card_of, find_action, text_of
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import added_objects, object_counts
+from tests.support.voice import give_our_policy_to_a_resource_account
 
 
 def _having(text: str) -> Any:
@@ -56,6 +57,8 @@ async def test_connect_to_a_provisioned_tenant_and_remove_back_to_a_clean_one(
     assert "from every user holding it" not in summary  # that is what a removal does
     added = added_objects(counted, object_counts(sb, tenant))
     assert (added["domains"], added["OnlinePSTNGateway"], added["OnlineVoiceRoute"]) == (1, 1, 1)
+    # Someone gave our policy to a resource account in the Teams admin centre meanwhile.
+    account = give_our_policy_to_a_resource_account(sb, tenant)
 
     await chat.say("remove")
     warning = await chat.wait_for("the warning", _having("cannot be undone"))
@@ -65,5 +68,36 @@ async def test_connect_to_a_provisioned_tenant_and_remove_back_to_a_clean_one(
     assert object_counts(sb, tenant) != counted  # a wrong domain removes nothing
     await chat.press(warning, "Remove everything", confirmation=tenant.domain.upper())
     done = await chat.wait_for("disconnected", _having("is disconnected"), 120)
-    assert "dedicated service account" in text_of(card_of(done))
+    said = text_of(card_of(done)).replace("\u200b", "")
+    assert "dedicated service account" in said
+    assert "check it in the Teams admin centre" in said
+    # The resource account is named, with what was done to it and why its number stays.
+    assert "These resource accounts held our policy, which was taken off" in said
+    assert account in said
     assert object_counts(sb, tenant) == counted
+
+
+async def test_cancel_stops_an_integration_that_waits_on_microsoft(
+    sb: Harness, tenant: SeededTenant, chat: Client
+) -> None:
+    """Cancel while Direct Routing is not active yet: the run stops, its card says so, and the
+    tenant is not connected."""
+    sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"activation_seconds": 3600})
+    await chat.say("connect")
+    wizard = await chat.wait_for("the wizard", _having("Step 1 of 4"))
+    await chat.sign_in(_link(wizard, "Sign in to Microsoft (step 1)"), tenant.admin)
+    wizard = await chat.wait_for("step 3", _having("Step 3 of 4"))
+    await chat.sign_in(_link(wizard, "Sign in to the Teams admin centre (step 3)"), tenant.admin)
+    wizard = await chat.wait_for("step 4", _having("Step 4 of 4"))
+    await chat.press(wizard, "Integrate")
+    await chat.wait_for("domain verified", _having("Microsoft has verified the domain"))
+
+    await chat.say("cancel")
+
+    await chat.wait_for("the cancellation", _having("Cancelled."))
+    before = len(chat.bot_cards())
+    await chat.say("status")
+    status = await chat.wait_for("the status", lambda cards: cards[before:])
+    said = text_of(card_of(status[0]))
+    assert "Cancelled" in said
+    assert "is connected" not in said

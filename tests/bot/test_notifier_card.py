@@ -1,9 +1,11 @@
-"""The engine's first progress for a run started by a button does not post a second card: the
-press's own card, still on its way, is waited for and then updated."""
+"""The notifier with stand-ins for the chat: the engine's first progress for a run started by a
+button does not post a second card (the press's own card, still on its way, is waited for and
+then updated); a domain Microsoft will not verify is said with what to do and Retry."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -144,3 +146,29 @@ async def test_an_older_run_without_a_card_gets_one_at_once() -> None:
     await asyncio.wait_for(delivery, timeout=1)
 
     assert len(surface.sent) == 1
+
+
+async def test_a_domain_that_cannot_be_verified_for_good_is_said_with_what_to_do_and_retry() -> (
+    None
+):
+    surface = _Surface()
+    conversations = _Conversations(after=0.0)
+    failed = dataclasses.replace(
+        _progress(),
+        category="milestone",
+        name="domain_verified",
+        message="Microsoft could not verify the domain.",
+        data={
+            "outcome": "failed",
+            "error": "Domain verification failed: the TXT record was not found.",
+            "hint": "Check the TXT record in the provider's DNS, then retry.",
+        },
+    )
+
+    await _notifier(_run(elapsed=60), conversations, surface).deliver(failed)
+
+    said = " | ".join(str(card) for card in surface.sent)
+    assert "Microsoft could not verify the domain" in said
+    assert "the TXT record was not found" in said
+    assert "Check the TXT record" in said
+    assert "'verb': 'retry'" in said

@@ -41,6 +41,21 @@ def as_if_integrated(sb: Harness, product: Product, tenant: SeededTenant) -> Non
         session.commit()
 
 
+def give_our_policy_to_a_resource_account(sb: Harness, tenant: SeededTenant) -> str:
+    """The seeded resource account (it has a number) is granted our voice routing policy."""
+    state = sb.state(tenant)
+    account = next(
+        upn for upn, u in state["voice"]["users"].items() if u["accountType"] == "resourceAccount"
+    )
+    user_id = next(u["id"] for u in state["users"] if u["userPrincipalName"] == account)
+    response = sb.teams(tenant).patch(
+        f"/Skype.Policy/users/{user_id}/policies/OnlineVoiceRoutingPolicy",
+        json={"PolicyName": POLICY},
+    )
+    assert response.status_code == 204, response.text
+    return str(account)
+
+
 async def inactive_users(product: Product, tenant: SeededTenant, count: int) -> list[UserView]:
     """The first ``count`` synced users who may be activated (licensed, no voice)."""
     users = product.runtime.integrations.users

@@ -12,6 +12,7 @@ from storage.runs import RunKind, RunStatus
 from storage.tenants import TenantState
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product, added_objects, facts, object_counts
+from tests.support.voice import give_our_policy_to_a_resource_account
 
 
 def _tenant(sb: Harness) -> SeededTenant:
@@ -111,7 +112,7 @@ async def test_full_provisioning_then_removal_touches_only_our_objects(
     # Users enabled on our platform (policy, dial plan, a number each), and a resource account
     # given our policy; another provider's resource account is left as it is.
     enabled = _enable_users(sb, tenant, count=2)
-    ours_ra = _give_our_policy_to_a_resource_account(sb, tenant)
+    ours_ra = give_our_policy_to_a_resource_account(sb, tenant)
     # Microsoft's number removals take a moment: removal follows them to their end.
     sb.control.patch(f"/tenants/{tenant.id}/knobs", json={"number_operation_seconds": 1})
     removal_id = await product.start(tenant, RunKind.REMOVE)
@@ -154,21 +155,6 @@ async def test_a_name_clash_is_refused_before_anything_is_written(
     assert refused.value.code == "name_clash"
     assert "Callroute-E164" in refused.value.reason
     assert facts(sb, tenant) == before
-
-
-def _give_our_policy_to_a_resource_account(sb: Harness, tenant: SeededTenant) -> str:
-    """The seeded resource account (it has a number) is granted our voice routing policy."""
-    state = sb.state(tenant)
-    account = next(
-        upn for upn, u in state["voice"]["users"].items() if u["accountType"] == "resourceAccount"
-    )
-    user_id = next(u["id"] for u in state["users"] if u["userPrincipalName"] == account)
-    response = sb.teams(tenant).patch(
-        f"/Skype.Policy/users/{user_id}/policies/OnlineVoiceRoutingPolicy",
-        json={"PolicyName": "Callroute-E164"},
-    )
-    assert response.status_code == 204, response.text
-    return str(account)
 
 
 def _enable_users(sb: Harness, tenant: SeededTenant, count: int) -> list[str]:
