@@ -57,6 +57,7 @@ class Finding:
     check: str
     verdict: Verdict
     detail: str
+    copes: bool = False  # different, in a way the product was made to cope with
 
     def line(self) -> str:
         """As printed."""
@@ -64,7 +65,12 @@ class Finding:
 
 
 class _Different(Exception):  # noqa: N818 - a verdict, raised from inside a check
-    """The answer came, and differs from what the product expects."""
+    """The answer came, and differs from what the product expects (``copes``: the product
+    has an alternative for it)."""
+
+    def __init__(self, detail: str, *, copes: bool = False) -> None:
+        super().__init__(detail)
+        self.copes = copes
 
 
 def _claims(token: str) -> dict[str, Any]:
@@ -201,7 +207,7 @@ class Doctor:
         try:
             return Finding(name, Verdict.OK, await check())
         except _Different as exc:
-            return Finding(name, Verdict.DIFFERENT, str(exc))
+            return Finding(name, Verdict.DIFFERENT, str(exc), exc.copes)
         except ServiceError as exc:
             unreachable = exc.kind in (ErrorKind.TRANSIENT, ErrorKind.UNAUTHENTICATED)
             verdict = Verdict.UNREACHABLE if unreachable else Verdict.DIFFERENT
@@ -311,7 +317,8 @@ class Doctor:
             raise _Different(
                 f"the delta filter on modifiedDateTime is refused ({exc.message}), where the "
                 "product was built for it being taken: the product copes, its delta syncs read "
-                "every user instead (slower, no change missed)"
+                "every user instead (slower, no change missed)",
+                copes=True,
             ) from exc
         return f"{len(items)} entr(y/ies) read; fields as expected; modifiedDateTime filters"
 
@@ -382,7 +389,8 @@ class Doctor:
             coping = "" if breaks else "; the product copes with each"
             raise _Different(
                 f"differs from what the product was built for ({_USERS_BUILT_FOR}): "
-                f"{'; '.join(breaks + copes)}{coping}"
+                f"{'; '.join(breaks + copes)}{coping}",
+                copes=not breaks,
             )
         account = json_field(items[0], "accountType") if items else None
         paging = (

@@ -37,7 +37,8 @@ async def _until_done(runtime: app.Runtime, run_id: str, within: float) -> str:
 
 
 async def test_a_real_tenant_is_provisioned_and_removed(live: app.Runtime) -> None:
-    """Doctor all ok; provisioning succeeds; removal succeeds and forgets the sign-ins."""
+    """Doctor ok (or different only where the product copes); provisioning succeeds; removal
+    succeeds and forgets the sign-ins."""
     tenant = os.environ["LIVE_TENANT_ID"]
     s = live.settings
     doctor = Doctor(
@@ -46,7 +47,7 @@ async def test_a_real_tenant_is_provisioned_and_removed(live: app.Runtime) -> No
     findings = await doctor.run()
     for finding in findings:
         print(finding.line())
-    assert all(f.verdict == Verdict.OK for f in findings)
+    assert all(f.verdict == Verdict.OK or f.copes for f in findings)
 
     run_id = await live.integrations.start(tenant, RunKind.PROVISION, "make test-live")
     assert await _until_done(live, run_id, PROVISION_WITHIN) == RunStatus.SUCCEEDED

@@ -115,6 +115,7 @@ async def test_an_admin_without_the_roles_is_different(sb: Harness, product: Pro
     finding = _by_check(await _doctor(product, tenant).run())["graph.roles"]
     assert finding.verdict == Verdict.DIFFERENT
     assert "not enough to provision" in finding.detail
+    assert not finding.copes
 
 
 @pytest.mark.parametrize(("modes", "named"), USERS_MODES.values(), ids=USERS_MODES.keys())
@@ -133,6 +134,7 @@ async def test_each_alternative_shape_of_teams_users_is_different_and_named(
     assert "differs from what the product was built for" in line
     assert all(words in line for words in named), line
     assert line.endswith("the product copes with each")
+    assert findings["teams_admin.users"].copes
 
 
 async def test_a_refused_filter_on_modified_date_time_is_different(
@@ -148,6 +150,7 @@ async def test_a_refused_filter_on_modified_date_time_is_different(
     assert line.startswith("different ")
     assert "the delta filter on modifiedDateTime is refused" in line
     assert "its delta syncs read every user instead" in line
+    assert findings["graph.user_configurations"].copes
 
 
 async def test_a_token_without_role_management_read_directory_is_different(
