@@ -12,7 +12,7 @@ from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.microsoft.ports.voice import PolicyKind
 from provisioning.params import ActivationParams
 from provisioning.steps.common import wait_or_give_up
-from provisioning.steps.polling import REPLICATION_GIVE_UP, poll_interval
+from provisioning.steps.polling import REPLICATION_GIVE_UP
 
 ActivationCtx = StepContext[ActivationParams, TenantPorts]
 _GRAPH = "graph"
@@ -179,9 +179,12 @@ async def unassign_number(ctx: ActivationCtx) -> Outcome:
             ),
             t("Remove the number in the Teams admin centre (Voice › Phone numbers), then retry."),
         )
-    return Wait(
-        ctx.clock.now() + poll_interval(ctx.elapsed(), 1.0, 60.0),
+    return wait_or_give_up(
+        ctx,
+        REPLICATION_GIVE_UP,
         t("Microsoft is removing {number}", number=p.number),
+        t("Microsoft has not finished removing {number} after 30 minutes.", number=p.number),
+        t("Remove the number in the Teams admin centre (Voice › Phone numbers), then retry."),
     )
 
 

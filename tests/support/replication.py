@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from provisioning.engine.contract import StepContext
+from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.microsoft.ports.users import User, UsersPort
 
@@ -38,7 +39,17 @@ class LaggingLicences:
         return await self.inner.create(upn, display_name, usage_location, password)
 
     async def assign_licence(self, user_id: str, sku_id: str) -> None:
-        """Passed through (writes are not lagging)."""
+        """A replica that has not seen the user's licence takes it for a new one: with no seat
+        free, it refuses as Graph does (CountViolation), though the user holds the seat."""
+        world = getattr(self.inner, "w", None)
+        if self.lagging and world is not None:
+            holder = world.users.get(user_id)
+            if holder is not None and sku_id in holder.skus and world.skus[sku_id].free <= 0:
+                raise ServiceError(
+                    "graph",
+                    ErrorKind.INVALID,
+                    f"Subscription with SKU {sku_id} does not have any available licenses.",
+                )
         await self.inner.assign_licence(user_id, sku_id)
 
     async def delete(self, user_id: str) -> None:

@@ -75,3 +75,25 @@ async def test_teams_still_showing_our_policy_after_30_minutes_fails_naming_team
         "Teams still shows alice@contoso.test with our number or policy after 30 minutes."
     )
     assert "Teams admin centre" in outcome.hint
+
+
+async def test_a_number_removal_unfinished_after_30_minutes_fails_naming_microsoft(
+    fx: FakeEngine,
+) -> None:
+    """Taking the number off waits on Microsoft's operation, but not for ever: after 30
+    minutes the admin is sent to the Teams admin centre, with no second removal started."""
+    params = _params(fx)
+    fx.microsoft.users["u"].numbers[NUMBER] = "directRouting"
+    fx.microsoft.number_operation_seconds = 3600
+    ctx, probe = fx.context(params=params)
+    assert isinstance(await activation.unassign_number(ctx), Wait)
+    later, _ = fx.context(data=probe.kept, params=params)
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
+    fx.microsoft.calls.clear()
+
+    outcome = await activation.unassign_number(later)
+
+    assert isinstance(outcome, Failed)
+    assert outcome.message == f"Microsoft has not finished removing {NUMBER} after 30 minutes."
+    assert "Teams admin centre" in outcome.hint
+    assert fx.microsoft.calls == ["number_operation"]
