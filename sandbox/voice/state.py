@@ -99,6 +99,9 @@ class VoiceState:
 
     def forget_user(self, user_id: str) -> None:
         """A deleted user loses its grants and numbers."""
+        # [INF] Microsoft documents neither way: Get-CsOnlineUser.md lists soft-deleted users
+        # (SoftDeletionTimestamp) but not whether they keep their policies and numbers. Losing
+        # them is the cautious choice for the product: a removal never waits on a deleted user.
         for key in [k for k in self.grants if k[0] == user_id]:
             del self.grants[key]
         for number in [n for n, a in self.numbers.items() if a.user_id == user_id]:
