@@ -327,7 +327,9 @@ class _Handler(TeamsActivityHandler):  # type: ignore[misc]
         for card in answer.cards:
             self.surface.spawn(self.surface.send_and_remember(turn, card, answer))
         if answer.replace is not None and answer.shared and turn.card_id:
-            await self.surface.remember_pressed(turn, answer, turn.card_id)
+            # Remembered in the background: the answer does not wait on a database write (a
+            # notifier looking for the card waits a moment for it).
+            self.surface.spawn(self.surface.remember_pressed(turn, answer, turn.card_id))
             # The answer replaces the card for the one who pressed; the update, for everyone.
             self.surface.spawn(
                 self.surface.update_quietly(turn.reference, turn.card_id, answer.replace)
