@@ -173,7 +173,7 @@ class TenantUsers:
         record = await asyncio.to_thread(self._store.state, tenant_id)
         if record is None:
             return SyncState("", 0.0, None)
-        running = await asyncio.to_thread(self._store.under_way, tenant_id)
+        running = await asyncio.to_thread(self._store.under_way, record)
         return SyncState(running, record.finished_at, SyncSummary.from_json(record.summary))
 
     async def export_csv(self, tenant_id: str) -> bytes:

@@ -188,15 +188,14 @@ class SyncStore:
         with Session(self._engine) as session:
             return session.get(UserSyncRecord, tenant_id)
 
-    def under_way(self, tenant_id: str) -> str:
-        """The kind of sync some process runs for the tenant now, or "": one cut off (failed
+    def under_way(self, state: UserSyncRecord) -> str:
+        """The kind of sync some process runs now by ``state``, or "": one cut off (failed
         here, or its process gone) waits to be resumed and is not under way."""
+        if not state.running:
+            return ""
         with Session(self._engine) as session:
             now = session.execute(select(self._now)).scalar_one()
-            state = session.get(UserSyncRecord, tenant_id)
-            if state is None or not state.running or now - state.heartbeat_at >= self._stale:
-                return ""
-            return state.running
+        return state.running if now - state.heartbeat_at < self._stale else ""
 
     def _beat(
         self, session: Session, tenant_id: str, generation: int, values: dict[str, Any]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import httpx
 import pytest
@@ -153,8 +152,7 @@ async def test_a_refused_press_leaves_the_card_as_it_was_for_everyone(
     await chat.press(welcome, "Connect", tenant="00000000-0000-0000-0000-000000000000")
     await chat.say("help")
     await chat.wait_for("help", _having("What I can do"))
-    stored = next(a for a in chat.activities() if a["id"] == welcome["id"])
-    assert "Hello!" in text_of(card_of(stored))
+    assert "Hello!" in text_of(chat.shown(welcome))
 
 
 async def test_a_button_from_another_conversation_is_refused(
@@ -227,7 +225,9 @@ async def test_a_button_pressed_without_universal_actions_updates_its_card_for_e
 
     await chat.submit(welcome, "Connect")
 
-    await chat.wait_for("the wizard in place", lambda _: _shows(chat, welcome, "Step 1 of 4"))
+    await chat.wait_for(
+        "the wizard in place", lambda _: "Step 1 of 4" in text_of(chat.shown(welcome))
+    )
 
 
 async def test_a_refused_submit_answers_below_and_leaves_the_card_as_it_was(
@@ -240,7 +240,7 @@ async def test_a_refused_submit_answers_below_and_leaves_the_card_as_it_was(
     await chat.submit(welcome, "Connect", tenant="00000000-0000-0000-0000-000000000000")
 
     await chat.wait_for("the refusal", _having("belongs to another conversation"))
-    assert _shows(chat, welcome, "Hello!")
+    assert "Hello!" in text_of(chat.shown(welcome))
 
 
 async def test_a_button_made_for_one_admin_is_refused_to_another_user_in_a_channel(
@@ -261,30 +261,17 @@ async def test_a_button_made_for_one_admin_is_refused_to_another_user_in_a_chann
     assert "meant for someone else" in text_of(delivery["body"]["value"])
 
 
-def _shows(chat: Client, card: dict[str, Any], text: str) -> bool:
-    """Whether the card posted as ``card`` shows ``text`` now, for everyone."""
-    stored = next(a for a in chat.activities() if a["id"] == card["id"])
-    return text in text_of(card_of(stored))
-
-
 async def test_an_admin_whose_roles_were_taken_away_is_refused_once_the_cache_expires(
     sb: Harness, tenant: SeededTenant, chat: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Roles are read through Graph and kept for a few minutes, not for ever."""
     await _signed_in(chat, tenant)
-    await _answer_to(chat, "users")
+    await chat.answer_to("users")
     sb.control.patch(f"/tenants/{tenant.id}/users/{chat.user}", json={"roles": []})
 
-    assert "needs an admin" not in await _answer_to(chat, "users")  # still known as an admin
+    still = text_of(await chat.answer_to("users"))
+    assert "needs an admin" not in still  # still known as an admin
     later = time.time() + BotSettings().admin_cache_seconds + 1
     monkeypatch.setattr(dialogue, "_now", lambda: later)
 
-    assert "needs an admin" in await _answer_to(chat, "users")
-
-
-async def _answer_to(chat: Client, text: str) -> str:
-    """The text of the bot's next card after typing ``text``."""
-    before = len(chat.bot_cards())
-    await chat.say(text)
-    answers = await chat.wait_for(f"the answer to {text}", lambda cards: cards[before:])
-    return text_of(card_of(answers[0]))
+    assert "needs an admin" in text_of(await chat.answer_to("users"))

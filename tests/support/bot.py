@@ -312,6 +312,17 @@ class Client:
             if a.get("from", {}).get("id", "").startswith("28:") and a.get("attachments")
         ]
 
+    def shown(self, card: dict[str, Any]) -> dict[str, Any]:
+        """The card posted as ``card``, as the channel shows it to everyone now."""
+        return card_of(next(a for a in self.activities() if a["id"] == card["id"]))
+
+    async def answer_to(self, text: str) -> dict[str, Any]:
+        """Type ``text``; the bot's next card."""
+        before = len(self.bot_cards())
+        await self.say(text)
+        answers = await self.wait_for(f"the answer to {text}", lambda cards: cards[before:])
+        return card_of(answers[0])
+
     async def wait_for(
         self, what: str, predicate: Callable[[list[dict[str, Any]]], Any], within: float = 60
     ) -> Any:

@@ -56,6 +56,28 @@ def give_our_policy_to_a_resource_account(sb: Harness, tenant: SeededTenant) -> 
     return str(account)
 
 
+def enable_users(sb: Harness, tenant: SeededTenant, users: dict[str, str]) -> list[str]:
+    """Our policy, dial plan and a number for ``users`` (UPN → id), as the bot gives them;
+    their UPNs."""
+    graph, teams = sb.graph(tenant), sb.teams(tenant)
+    for index, user_id in enumerate(users.values()):
+        for kind in ("OnlineVoiceRoutingPolicy", "TenantDialPlan"):
+            response = teams.patch(
+                f"/Skype.Policy/users/{user_id}/policies/{kind}", json={"PolicyName": POLICY}
+            )
+            assert response.status_code == 204, response.text
+        response = graph.post(
+            "/admin/teams/telephoneNumberManagement/numberAssignments/assignNumber",
+            json={
+                "telephoneNumber": f"+4420700000{index:02d}",
+                "assignmentTargetId": user_id,
+                "numberType": "directRouting",
+            },
+        )
+        assert response.status_code == 202, response.text
+    return list(users)
+
+
 async def inactive_users(product: Product, tenant: SeededTenant, count: int) -> list[UserView]:
     """The first ``count`` synced users who may be activated (licensed, no voice)."""
     users = product.runtime.integrations.users

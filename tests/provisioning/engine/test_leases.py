@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import pytest
@@ -79,9 +79,10 @@ async def test_every_write_after_a_lost_lease_is_refused(bench: Bench) -> None:
     assert not bench.store.renew(lost, 30)
 
 
-async def test_a_runner_that_loses_its_lease_stops_its_steps_at_once(bench: Bench) -> None:
-    """Another runner takes the run over mid-step: the first one's step is cancelled."""
-    stopped = asyncio.Event()
+def _minute_long(
+    stopped: asyncio.Event,
+) -> Callable[[StepContext[Params, object]], Awaitable[Outcome]]:
+    """A step that takes a minute, and sets ``stopped`` when it is cancelled."""
 
     async def long_step(ctx: StepContext[Params, object]) -> Outcome:
         try:
@@ -91,7 +92,13 @@ async def test_a_runner_that_loses_its_lease_stops_its_steps_at_once(bench: Benc
             raise
         return Done()
 
-    bench.script.then("a", long_step)
+    return long_step
+
+
+async def test_a_runner_that_loses_its_lease_stops_its_steps_at_once(bench: Bench) -> None:
+    """Another runner takes the run over mid-step: the first one's step is cancelled."""
+    stopped = asyncio.Event()
+    bench.script.then("a", _minute_long(stopped))
     run_id = bench.start()
     runner = bench.runner(lease_seconds=0.6)
     claimed = bench.store.claim(runner.owner, bench.clock.now(), 0.6)
@@ -120,16 +127,7 @@ async def test_a_runner_that_cannot_renew_its_lease_stops_its_steps(bench: Bench
     """Renewing raises: before the lease can have lapsed the step is cancelled, nothing more
     is written or started, and the run is let go of."""
     stopped = asyncio.Event()
-
-    async def long_step(ctx: StepContext[Params, object]) -> Outcome:
-        try:
-            await asyncio.sleep(60)
-        except asyncio.CancelledError:
-            stopped.set()
-            raise
-        return Done()
-
-    bench.script.then("a", long_step)
+    bench.script.then("a", _minute_long(stopped))
     run_id = bench.start()
     bench.store = UnreachableDatabase(bench.store.engine, bench.clock)
     runner = bench.runner(lease_seconds=0.6)

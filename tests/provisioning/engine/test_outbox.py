@@ -70,7 +70,7 @@ async def test_a_failed_delivery_is_retried_after_retry_after(bench: Bench) -> N
     notifier = _notifier(bench, deliver)
     await notifier.drain_once()
     assert await notifier.drain_once() == 0  # not due yet
-    row = next(r for r in bench.outbox.of_run(run_id) if r.status == NotificationStatus.PENDING)
+    row = _pending(bench, run_id)
     assert 30 <= row.due_at - attempts[0] <= 36.1
     assert row.last_error == "429 Too Many Requests"
     bench.clock.advance(37)

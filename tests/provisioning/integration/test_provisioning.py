@@ -12,7 +12,7 @@ from storage.runs import RunKind, RunStatus
 from storage.tenants import TenantState
 from tests.support.harness import Harness, SeededTenant
 from tests.support.product import Product, added_objects, facts, object_counts
-from tests.support.voice import give_our_policy_to_a_resource_account
+from tests.support.voice import enable_users, give_our_policy_to_a_resource_account
 
 
 def _tenant(sb: Harness) -> SeededTenant:
@@ -159,7 +159,6 @@ async def test_a_name_clash_is_refused_before_anything_is_written(
 
 def _enable_users(sb: Harness, tenant: SeededTenant, count: int) -> list[str]:
     """Give ``count`` Teams Phone users our policy, dial plan and a number (as the bot will)."""
-    graph, teams = sb.graph(tenant), sb.teams(tenant)
     state = sb.state(tenant)
     voice_users = state["voice"]["users"]
     candidates = [
@@ -169,20 +168,4 @@ def _enable_users(sb: Harness, tenant: SeededTenant, count: int) -> list[str]:
         and u["userPrincipalName"] not in voice_users
         and not u["roles"]
     ][:count]
-    for index, user in enumerate(candidates):
-        for kind in ("OnlineVoiceRoutingPolicy", "TenantDialPlan"):
-            response = teams.patch(
-                f"/Skype.Policy/users/{user['id']}/policies/{kind}",
-                json={"PolicyName": "Callroute-E164"},
-            )
-            assert response.status_code == 204, response.text
-        response = graph.post(
-            "/admin/teams/telephoneNumberManagement/numberAssignments/assignNumber",
-            json={
-                "telephoneNumber": f"+4420700000{index:02d}",
-                "assignmentTargetId": user["id"],
-                "numberType": "directRouting",
-            },
-        )
-        assert response.status_code == 202, response.text
-    return [u["userPrincipalName"] for u in candidates]
+    return enable_users(sb, tenant, {u["userPrincipalName"]: u["id"] for u in candidates})

@@ -19,9 +19,10 @@ import pytest
 
 from provisioning.microsoft.adapters.pool import ClientPool
 from storage.runs import RunKind, RunStatus
-from tests.provisioning.microsoft.test_teams_voice_modes import _enable, _tenant
+from tests.provisioning.microsoft.test_teams_voice_modes import _tenant
 from tests.support.harness import Harness
 from tests.support.product import Product
+from tests.support.voice import enable_users
 
 POLICY = "Callroute-E164"
 
@@ -86,7 +87,7 @@ async def test_removal_leaves_a_soft_deleted_holder_alone_and_succeeds(
     product.onboard(tenant)
     run = await product.converge(await product.start(tenant))
     assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-    enabled = _enable(sb, tenant, newcomers)
+    enabled = enable_users(sb, tenant, newcomers)
     leaver = newcomers[enabled[0]]
     response = sb.graph(tenant).delete(f"/users/{leaver}")
     assert response.status_code == 204, response.text

@@ -15,6 +15,7 @@ import pytest
 from storage.runs import RunKind, RunStatus
 from tests.support.harness import Harness, SeededTenant, user_body
 from tests.support.product import Product, facts
+from tests.support.voice import enable_users
 
 MODES: dict[str, dict[str, Any]] = {
     "create-by-put": {"create": "put"},
@@ -54,7 +55,7 @@ async def test_provisioning_and_removal_work_in_every_mode(
 
     run = await product.converge(await product.start(tenant))
     assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-    enabled = _enable(sb, tenant, newcomers)
+    enabled = enable_users(sb, tenant, newcomers)
     if paged:
         assert not set(enabled) & _first_page(sb, tenant), "the holders must be past page 1"
     removal = await product.converge(await product.start(tenant, RunKind.REMOVE))
@@ -75,7 +76,7 @@ async def test_removal_waits_out_the_refusal_to_delete_a_policy_still_in_force(
     product.onboard(tenant)
     run = await product.converge(await product.start(tenant))
     assert run.status == RunStatus.SUCCEEDED, (run.error, run.hint)
-    enabled = _enable(sb, tenant, newcomers)
+    enabled = enable_users(sb, tenant, newcomers)
     response = sb.control.patch(
         f"/tenants/{tenant.id}/knobs", json={"grant_delay_seconds": LATE_GRANTS}
     )
@@ -122,28 +123,6 @@ def _newcomers(sb: Harness, tenant: SeededTenant, count: int) -> dict[str, str]:
         )
         assert response.status_code == 200, response.text
     return added
-
-
-def _enable(sb: Harness, tenant: SeededTenant, users: dict[str, str]) -> list[str]:
-    """Our policy, dial plan and a number for ``users`` (as the bot will)."""
-    graph, teams = sb.graph(tenant), sb.teams(tenant)
-    for index, user_id in enumerate(users.values()):
-        for kind in ("OnlineVoiceRoutingPolicy", "TenantDialPlan"):
-            response = teams.patch(
-                f"/Skype.Policy/users/{user_id}/policies/{kind}",
-                json={"PolicyName": "Callroute-E164"},
-            )
-            assert response.status_code == 204, response.text
-        response = graph.post(
-            "/admin/teams/telephoneNumberManagement/numberAssignments/assignNumber",
-            json={
-                "telephoneNumber": f"+4420700000{index:02d}",
-                "assignmentTargetId": user_id,
-                "numberType": "directRouting",
-            },
-        )
-        assert response.status_code == 202, response.text
-    return list(users)
 
 
 def _first_page(sb: Harness, tenant: SeededTenant) -> set[str]:
