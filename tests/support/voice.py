@@ -1,5 +1,6 @@
 """A tenant as provisioning leaves it, without running it: our dial plan and voice routing
-policy in Teams and the tenant integrated in the product's database (user activation tests)."""
+policy in Teams and the tenant integrated in the product's database (user activation tests);
+users and resource accounts given our voice settings as the bot or an admin would."""
 
 from __future__ import annotations
 
