@@ -191,6 +191,12 @@ def add_chat_routes(app: web.Application, sb: Sandbox, channel: ChannelService) 
         )
         await response.prepare(request)
         queue = channel.hub.listen(conversation.id, member.object_id)
+        # What was posted between the page's open and this stream (a bot answers an install in
+        # the background) or while the stream reconnected: a Teams client never loses a message.
+        # Listening and reading the history happen without a pause between them, so every later
+        # message comes through the queue; the page shows each message id once.
+        for activity in channel.history(conversation, member.object_id):
+            queue.put_nowait({"kind": "activity", "activity": activity})
         try:
             await response.write(b": connected\n\n")
             while True:

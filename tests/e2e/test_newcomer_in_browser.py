@@ -162,9 +162,10 @@ class Walk:
     async def open(self, url: str) -> None:
         """The chat page, the conversation with the bot opened."""
         await self.page.goto(url)
-        await expect(self.page.locator("body")).to_have_attribute("data-ready", "true")
+        body = self.page.locator("body")
+        await expect(body).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
         await self.page.click("#open")
-        await expect(self.page.locator("body")).to_have_attribute("data-live", "true")
+        await expect(body).to_have_attribute("data-live", "true", timeout=WAIT_MS)
 
     async def say(self, text: str) -> None:
         """Type a message and send it."""
@@ -220,7 +221,7 @@ async def _connect(walk: Walk, demo: Demo) -> None:
     await walk.shot("wizard")
     await walk.sign_in(wizard, "Sign in to Microsoft (step 1)", demo.tenant.admin)
     wizard = await walk.sees("Step 3 of 4")
-    await expect(wizard).to_contain_text("checks passed")
+    await expect(wizard).to_contain_text("checks passed", timeout=WAIT_MS)
     await walk.shot("readiness-passed")
     await walk.sign_in(wizard, "Sign in to the Teams admin centre (step 3)", demo.tenant.admin)
     wizard = await walk.sees("Step 4 of 4")
@@ -323,7 +324,7 @@ async def test_a_german_admin_connects_in_a_german_browser(
         link = de("Sign in to Microsoft (step 1)")
         await walk.sign_in(wizard, link, demo.tenant.admin, closing)
         wizard = await walk.sees(de("Step {n} of {total}", n=3, total=4))
-        await expect(wizard).to_contain_text(de("All {n} checks passed", n=7))
+        await expect(wizard).to_contain_text(de("All {n} checks passed", n=7), timeout=WAIT_MS)
         await walk.shot("readiness-passed")
         link = de("Sign in to the Teams admin centre (step 3)")
         await walk.sign_in(wizard, link, demo.tenant.admin, closing)

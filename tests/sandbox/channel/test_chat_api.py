@@ -41,6 +41,23 @@ async def test_an_open_page_is_pushed_the_bot_s_messages_and_edits(
         assert edited["activity"]["id"] == activity_id
 
 
+async def test_a_message_posted_before_the_page_listens_is_pushed_when_it_does(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """A bot answers an install in the background, so its welcome can land after the page's
+    open and before its event stream: the stream starts with what the user already has."""
+    opened = await chat.open(tenant.admin)
+    path = f"/v3/conversations/{quote(opened['id'])}/activities"
+    await bot.call("POST", path, json={"type": "message", "text": "welcome"})
+    events = f"/api/conversations/{quote(opened['id'])}/events"
+
+    async with chat.http.stream("GET", events, params={"user": tenant.admin}) as stream:
+        pushed = await asyncio.wait_for(_next_event(stream.aiter_lines()), 10)
+
+    assert pushed["kind"] == "activity"
+    assert pushed["activity"]["text"] == "welcome"
+
+
 async def test_a_stranger_cannot_listen_to_a_personal_chat(
     chat: Chat, tenant: SeededTenant
 ) -> None:
