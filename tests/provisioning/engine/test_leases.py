@@ -80,11 +80,14 @@ async def test_every_write_after_a_lost_lease_is_refused(bench: Bench) -> None:
 
 
 def _minute_long(
-    stopped: asyncio.Event,
+    stopped: asyncio.Event, started: asyncio.Event | None = None
 ) -> Callable[[StepContext[Params, object]], Awaitable[Outcome]]:
-    """A step that takes a minute, and sets ``stopped`` when it is cancelled."""
+    """A step that takes a minute, sets ``started`` when it begins and ``stopped`` when it is
+    cancelled."""
 
     async def long_step(ctx: StepContext[Params, object]) -> Outcome:
+        if started is not None:
+            started.set()
         try:
             await asyncio.sleep(60)
         except asyncio.CancelledError:
@@ -97,14 +100,14 @@ def _minute_long(
 
 async def test_a_runner_that_loses_its_lease_stops_its_steps_at_once(bench: Bench) -> None:
     """Another runner takes the run over mid-step: the first one's step is cancelled."""
-    stopped = asyncio.Event()
-    bench.script.then("a", _minute_long(stopped))
+    stopped, started = asyncio.Event(), asyncio.Event()
+    bench.script.then("a", _minute_long(stopped, started))
     run_id = bench.start()
     runner = bench.runner(lease_seconds=0.6)
     claimed = bench.store.claim(runner.owner, bench.clock.now(), 0.6)
     assert claimed is not None
     execution = asyncio.create_task(runner.execute(*claimed))
-    await asyncio.sleep(0.3)
+    await asyncio.wait_for(started.wait(), 3)
     bench.clock.advance(5)  # the lease has run out by the database's clock
     assert bench.store.claim("usurper", bench.clock.now(), 30) is not None
     await asyncio.wait_for(stopped.wait(), 2)
