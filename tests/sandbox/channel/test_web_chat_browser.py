@@ -13,9 +13,11 @@ from tests.support.harness import Harness, SeededTenant
 from tests.support.standin_bot import StandinBot
 
 
-async def _open_chat(browser: Browser, sb: Harness, bot: StandinBot, tenant: SeededTenant) -> Page:
+async def _open_chat(
+    browser: Browser, sb: Harness, bot: StandinBot, tenant: SeededTenant, kind: str = "personal"
+) -> Page:
     page = await browser.new_page(locale="en-US")
-    query = urlencode({"tenant": tenant.id, "user": tenant.admin, "bot": bot.app_id})
+    query = urlencode({"tenant": tenant.id, "user": tenant.admin, "bot": bot.app_id, "kind": kind})
     await page.goto(f"{sb.endpoints.chat}?{query}")
     await expect(page.locator("body")).to_have_attribute("data-ready", "true")
     await page.click("#open")
@@ -97,6 +99,25 @@ async def test_submit_sends_the_card_inputs_as_a_message_value(
     await card.get_by_role("button", name="Submit").click()
     await expect(page.locator(".message.bot .bubble").last).to_contain_text("got")
     assert bot.received[-1]["value"] == {"kind": "submitted", "note": "submitted note"}
+
+
+async def test_a_channel_message_shows_its_mention_as_a_name_not_markup(
+    browser: Browser, sb: Harness, bot: StandinBot, tenant: SeededTenant, chat: Chat
+) -> None:
+    """In a channel the bot hears only an @mention: the user's bubble shows "@App" highlighted,
+    as Teams does, not the ``<at>`` markup the activity carries."""
+    page = await _open_chat(browser, sb, bot, tenant, kind="channel")
+    await page.fill("#text", "hello <b>there</b>")
+    await page.press("#text", "Enter")
+    await expect(page.locator(".message.bot .bubble").last).to_contain_text("echo:")
+
+    sent = bot.received[-1]
+    mentioned = next(e for e in sent["entities"] if e["type"] == "mention")["mentioned"]["name"]
+    assert sent["text"] == f"<at>{mentioned}</at> hello <b>there</b>"
+    bubble = page.locator(".message.mine .bubble").last
+    await expect(bubble).to_have_text(f"@{mentioned} hello <b>there</b>")
+    await expect(bubble.locator(".mention")).to_have_text(f"@{mentioned}")
+    await expect(bubble.locator("b")).to_have_count(0)
 
 
 async def _conversation_id(page: Page) -> str:

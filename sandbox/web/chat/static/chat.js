@@ -133,7 +133,7 @@ function show(activity, updated = false) {
     const bubble = document.createElement("div");
     bubble.className = "bubble";
     if (activity.fromBot && activity.textFormat !== "plain") bubble.innerHTML = md.render(activity.text);
-    else bubble.textContent = activity.text;
+    else bubble.replaceChildren(...withMentions(activity.text));
     el.appendChild(bubble);
   }
   for (const attachment of activity.attachments || []) {
@@ -143,6 +143,23 @@ function show(activity, updated = false) {
     $("messages").appendChild(el);
     el.scrollIntoView({ block: "end" });
   }
+}
+
+// A channel message carries its @mention as <at>Name</at> in the text; Teams shows the name
+// highlighted, never the markup. Built as nodes, so typed text is never read as HTML.
+function withMentions(text) {
+  const nodes = [];
+  let last = 0;
+  for (const found of text.matchAll(/<at>(.*?)<\/at>/g)) {
+    nodes.push(document.createTextNode(text.slice(last, found.index)));
+    const mention = document.createElement("span");
+    mention.className = "mention";
+    mention.textContent = `@${found[1]}`;
+    nodes.push(mention);
+    last = found.index + found[0].length;
+  }
+  nodes.push(document.createTextNode(text.slice(last)));
+  return nodes;
 }
 
 function renderCard(json, activityId) {
