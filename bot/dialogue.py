@@ -336,7 +336,7 @@ class Dialogue:
             return self._say(
                 turn,
                 Notice(
-                    t("{name} is not connected.", name=name),
+                    t("Your organization is not connected."),
                     t("Type “connect” to start."),
                     buttons=(Button(t("Connect"), "connect", self.scope(turn), "positive"),),
                 ),
@@ -455,7 +455,7 @@ class Dialogue:
         tenant, name = await self._tenant(turn)
         if tenant is None:
             return self._say(
-                turn, Notice(t("{name} is not connected: there is nothing to remove.", name=name))
+                turn, Notice(t("Your organization is not connected: there is nothing to remove."))
             )
         objects = await self.integrations.integration_objects(turn.tenant_id, removal=True)
         view = RemovalWarningView(

@@ -176,7 +176,7 @@ async def test_in_a_channel_the_bot_answers_when_mentioned(
         channel = Client(http, under, tenant)
         await channel.open(tenant.admin, kind="channel", team="Voice")
         await channel.say("status")
-        await channel.wait_for("the answer", _having("is not connected"))
+        await channel.wait_for("the answer", _having("Your organization is not connected."))
 
 
 async def test_a_failing_check_shows_its_fix_and_check_again_moves_on_once_fixed(
