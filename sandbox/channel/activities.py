@@ -55,12 +55,15 @@ def message(
     now: float,
     value: dict[str, Any] | None = None,
     card_activity_id: str | None = None,
+    thread: str | None = None,
 ) -> dict[str, Any]:
-    """A message the user typed; in a channel the bot only hears it @mentioned."""
+    """A message the user typed; in a channel the bot only hears it @mentioned. A channel
+    message starts a thread of its own, unless it is sent from within ``thread`` (a card's
+    Action.Submit)."""
     activity = envelope(conversation, sender, "message", service_url, now)
     activity["textFormat"] = "plain"
     if conversation.kind == "channel":
-        activity["conversation"] = conversation.conversation_json(activity["id"])
+        activity["conversation"] = conversation.conversation_json(thread or activity["id"])
         at = f"<at>{conversation.bot.name}</at>"
         text = f"{at} {text}".strip()
         activity["entities"].append(
@@ -91,9 +94,11 @@ def card_action(
     trigger: str,
     service_url: str,
     now: float,
+    thread: str | None = None,
 ) -> dict[str, Any]:
-    """An ``Action.Execute`` click (or an automatic refresh) as an ``adaptiveCard/action``."""
-    activity = envelope(conversation, sender, "invoke", service_url, now)
+    """An ``Action.Execute`` click (or an automatic refresh) as an ``adaptiveCard/action``; in a
+    channel, from within the card's ``thread``."""
+    activity = envelope(conversation, sender, "invoke", service_url, now, thread)
     activity["name"] = "adaptiveCard/action"
     activity["replyToId"] = card_activity_id
     activity["value"] = {"action": {"type": "Action.Execute", **action}, "trigger": trigger}

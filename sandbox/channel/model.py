@@ -86,6 +86,17 @@ class Posted:
     # A card an Action.Execute answer put in place of the original, for the clicking user only.
     views: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: bool = False
+    # In a channel: the id of the post that starts its thread (its own id for a new post).
+    thread: str | None = None
+
+
+THREAD_MARK = ";messageid="
+
+
+def thread_of(conversation_id: str) -> str | None:
+    """The thread root a channel conversation id names (``19:…@thread.tacv2;messageid=1``)."""
+    _, mark, root = conversation_id.partition(THREAD_MARK)
+    return root if mark and root else None
 
 
 _ids = itertools.count(int(time.time() * 1000))
@@ -117,7 +128,9 @@ class Conversation:
         """``conversation`` of an activity in this conversation."""
         if self.kind == "personal":
             return {"conversationType": "personal", "tenantId": self.tenant_id, "id": self.id}
-        conversation_id = f"{self.id};messageid={thread}" if thread else self.id
+        # "This is the format the Teams service uses to route messages to a specific thread in a
+        # channel" (Microsoft Teams SDK, ConversationExtensions.ToThreadedConversationId).
+        conversation_id = f"{self.id}{THREAD_MARK}{thread}" if thread else self.id
         return {
             "isGroup": True,
             "conversationType": "channel",

@@ -12,7 +12,15 @@ from sandbox.channel import activities
 from sandbox.channel.delivery import Deliverer, Delivery
 from sandbox.channel.hub import Hub
 from sandbox.channel.limits import PER_CONVERSATION, PER_TENANT, SlidingWindows
-from sandbox.channel.model import Bot, ChannelStore, Conversation, Member, Posted, activity_id
+from sandbox.channel.model import (
+    Bot,
+    ChannelStore,
+    Conversation,
+    Member,
+    Posted,
+    activity_id,
+    thread_of,
+)
 from sandbox.directory.store import Directory
 from sandbox.signing import SigningKey
 
@@ -137,7 +145,7 @@ class ChannelService:
 
     def _post_user(self, conversation: Conversation, activity: dict[str, Any]) -> None:
         shown = copy.deepcopy(activity)
-        self._store(conversation, shown)
+        self._store(conversation, shown, thread_of(activity["conversation"]["id"]))
 
     async def say(
         self,
@@ -150,6 +158,7 @@ class ChannelService:
         """The user sends a message (or submits a card, with ``value``, from the card
         ``card_activity_id``)."""
         member = self._member_of(conversation, user_ref)
+        card = conversation.posted.get(card_activity_id or "") if value is not None else None
         activity = activities.message(
             conversation,
             member,
@@ -158,6 +167,7 @@ class ChannelService:
             self._now(),
             value,
             card_activity_id if value is not None else None,
+            card.thread if card is not None else None,
         )
         if value is None:
             self._post_user(conversation, activity)
@@ -184,6 +194,7 @@ class ChannelService:
             trigger,
             self._service_url(),
             self._now(),
+            posted.thread,
         )
         delivery = await self._deliver(conversation, activity)
         body = delivery.body if isinstance(delivery.body, dict) else {}
@@ -241,8 +252,12 @@ class ChannelService:
             self.store.throttled[app_id] += 1
         return wait
 
-    def _store(self, conversation: Conversation, activity: dict[str, Any]) -> Posted:
+    def _store(
+        self, conversation: Conversation, activity: dict[str, Any], thread: str | None = None
+    ) -> Posted:
         posted = Posted(activity)
+        if conversation.kind == "channel":
+            posted.thread = thread or str(activity["id"])
         conversation.posted[activity["id"]] = posted
         for listener in {m.object_id for m in conversation.members}:
             self.hub.publish(
@@ -253,9 +268,14 @@ class ChannelService:
         return posted
 
     def bot_sends(
-        self, conversation: Conversation, activity: dict[str, Any], reply_to: str | None = None
+        self,
+        conversation: Conversation,
+        activity: dict[str, Any],
+        reply_to: str | None = None,
+        thread: str | None = None,
     ) -> str:
-        """A message from the bot appears in the conversation; its new id."""
+        """A message from the bot appears in the conversation (in a channel: in ``thread``, or as
+        a new post that starts its own); its new id."""
         stored = copy.deepcopy(activity)
         stored["id"] = activity_id()
         stored["from"] = {"id": conversation.bot.mri, "name": conversation.bot.name}
@@ -264,7 +284,7 @@ class ChannelService:
         stored["timestamp"] = activities.envelope(
             conversation, None, "message", self._service_url(), self._now()
         )["timestamp"]
-        self._store(conversation, stored)
+        self._store(conversation, stored, thread)
         return str(stored["id"])
 
     def bot_updates(

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from sandbox.channel.auth import ConnectorAuth
 from sandbox.channel.limits import retry_after
-from sandbox.channel.model import Conversation
+from sandbox.channel.model import Conversation, thread_of
 from sandbox.channel.service import ChannelError, ChannelService
 from sandbox.channel.tokens import jwks, openid_metadata
 from sandbox.state import Sandbox
@@ -83,7 +83,12 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
     async def send(request: web.Request) -> web.Response:
         conversation = conversation_of(request, sending=True)
         activity = activity_body(await read_object(request))
-        new_id = channel.bot_sends(conversation, activity, activity.get("replyToId"))
+        new_id = channel.bot_sends(
+            conversation,
+            activity,
+            activity.get("replyToId"),
+            thread_of(request.match_info["conversation"]),
+        )
         return json_response({"id": new_id}, 201)
 
     @handler
@@ -91,7 +96,12 @@ def add_connector_routes(app: web.Application, sb: Sandbox, channel: ChannelServ
         conversation = conversation_of(request, sending=True)
         activity = activity_body(await read_object(request))
         # Teams accepts a reply to any id (botbuilder may reply to one it made up).
-        new_id = channel.bot_sends(conversation, activity, request.match_info["activity"])
+        new_id = channel.bot_sends(
+            conversation,
+            activity,
+            request.match_info["activity"],
+            thread_of(request.match_info["conversation"]),
+        )
         return json_response({"id": new_id}, 201)
 
     @handler

@@ -261,6 +261,24 @@ async def test_a_button_made_for_one_admin_is_refused_to_another_user_in_a_chann
     assert "meant for someone else" in text_of(delivery["body"]["value"])
 
 
+async def test_a_button_pressed_in_a_channel_thread_is_answered_in_that_channel(
+    sb: Harness, under: BotUnderTest, tenant: SeededTenant
+) -> None:
+    """Teams names a thread's activities ``<channel>;messageid=<root>``: the welcome card was
+    sent to the channel itself and starts its own thread, and a press on it from there belongs
+    to the channel the card was sent to."""
+    async with httpx.AsyncClient(base_url=sb.endpoints.chat, timeout=30) as http:
+        admin = Client(http, under, tenant)
+        await admin.open(tenant.admin, kind="channel", team="Voice")
+        welcome = await admin.wait_for("the welcome card", _having("Hello!"))
+
+        delivery = await admin.press(welcome, "Help")
+
+    said = text_of(delivery["body"]["value"])
+    assert "another conversation" not in said
+    assert "connect" in said
+
+
 async def test_an_admin_whose_roles_were_taken_away_is_refused_once_the_cache_expires(
     sb: Harness, tenant: SeededTenant, chat: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from tests.sandbox.channel.conftest import Chat
+from tests.sandbox.channel.conftest import Chat, quote
 from tests.support.harness import TEST_APP, Harness, SeededTenant
-from tests.support.standin_bot import NAME, StandinBot
+from tests.support.standin_bot import CARD, NAME, StandinBot, card
 
 
 async def test_openid_metadata_names_keys_endorsed_for_teams(sb: Harness) -> None:
@@ -161,6 +161,61 @@ async def test_execute_becomes_an_adaptive_card_action_invoke(
     delivery = response.json()["delivery"]
     assert delivery["status"] == 200
     assert delivery["body"]["type"] == "application/vnd.microsoft.card.adaptive"
+
+
+async def test_a_card_in_a_channel_thread_is_clicked_from_within_that_thread(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """The bot answered a post with a card in its thread: the click names the thread in the
+    conversation id (``…;messageid=<the post>``), as Teams routes a thread's activities."""
+    opened = await chat.open(tenant.admin, kind="channel", team="Voice Ops")
+    await chat.say(opened["id"], tenant.admin, "card please")
+    post = bot.received[-1]["id"]
+    card = await _last_card(chat, opened["id"])
+
+    await chat.click(opened["id"], tenant.admin, card, {"verb": "approve", "data": {}})
+
+    invoke = bot.received[-1]
+    assert invoke["conversation"]["id"] == f"{opened['id']};messageid={post}"
+    assert invoke["replyToId"] == card
+
+
+async def test_a_card_submitted_in_a_channel_thread_is_a_message_in_that_thread(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """Action.Submit from a card in a thread: the message belongs to the thread, not a new
+    post of its own."""
+    opened = await chat.open(tenant.admin, kind="channel", team="Voice Ops")
+    await chat.say(opened["id"], tenant.admin, "card please")
+    post = bot.received[-1]["id"]
+    card = await _last_card(chat, opened["id"])
+
+    response = await chat.say(opened["id"], tenant.admin, "", value={"ok": 1}, activityId=card)
+
+    assert response.status_code == 200, response.text
+    submitted = bot.received[-1]
+    assert submitted["value"] == {"ok": 1}
+    assert submitted["conversation"]["id"] == f"{opened['id']};messageid={post}"
+
+
+async def test_a_card_the_bot_posts_in_a_channel_starts_its_own_thread(
+    chat: Chat, bot: StandinBot, tenant: SeededTenant
+) -> None:
+    """Posted to the channel itself (no ``;messageid=``), the card is a new post: clicks on it
+    come from the thread it starts."""
+    opened = await chat.open(tenant.admin, kind="channel", team="Voice Ops")
+    attachment = {"contentType": CARD, "content": card("Approve?")}
+    sent = await bot.call(
+        "POST",
+        f"/v3/conversations/{quote(opened['id'])}/activities",
+        json={"type": "message", "attachments": [attachment]},
+    )
+    assert sent.status_code == 201, sent.text
+
+    await chat.click(opened["id"], tenant.admin, sent.json()["id"], {"verb": "approve"})
+
+    invoke = bot.received[-1]
+    assert invoke["conversation"]["id"] == f"{opened['id']};messageid={sent.json()['id']}"
 
 
 async def test_the_answer_card_replaces_the_card_for_the_clicking_user_only(
