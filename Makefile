@@ -64,8 +64,13 @@ run: setup
 reset:
 	rm -rf .demo
 
+# Every figure script (the helpers beside them have no ``__main__``) runs, even after one
+# fails; the exit status says whether any did.
 bench: setup
-	@set -e; for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script; done
+	@failed=""; for script in $$(grep -l '__name__ == "__main__"' bench/*.py); do \
+		echo "== $$script"; \
+		$(BIN)/python $$script || failed="$$failed $$script"; done; \
+	if [ -n "$$failed" ]; then echo "figures failed in:$$failed"; exit 1; fi
 
 clean:
 	rm -rf $(VENV) .sandbox .demo .pytest_cache .mypy_cache .ruff_cache $(CHAT)/node_modules \
