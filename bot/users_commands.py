@@ -134,22 +134,22 @@ class UserCommands:
                 ),
             )
         await self.integrations.users.tell_in(turn.tenant_id, turn.conversation_key)
-        first = cards.sync_progress(
-            SyncProgressView(tenant_name=await self._name(turn), kind="full", finished=False)
-        )
+        name = await self._name(turn)
+        first = cards.sync_progress(SyncProgressView(tenant_name=name, kind="full", finished=False))
         pressed = turn.card_id if turn.kind == "action" else None
-        task = asyncio.create_task(self._run_sync(turn, first, pressed))
+        task = asyncio.create_task(self._run_sync(turn, name, first, pressed))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # A press makes its card the sync's card (the press's answer shows it at once); a typed
         # "sync" gets a card of its own, posted when the sync starts.
         return Answer(replace=first) if turn.kind == "action" else Answer()
 
-    async def _run_sync(self, turn: Turn, first: dict[str, Any], pressed: str | None) -> None:
+    async def _run_sync(
+        self, turn: Turn, name: str, first: dict[str, Any], pressed: str | None
+    ) -> None:
         send, update = self._send, self._update
         assert send is not None
         assert update is not None
-        name = await self._name(turn)
         started = time.monotonic()
         read = [0, 0]
         if pressed:

@@ -19,12 +19,12 @@ from provisioning.microsoft.ports.tenant import TenantPorts
 from provisioning.steps import domain
 from tests.support.black_hole import BlackHole, tcp_black_hole, udp_black_hole
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import DNS_GIVE_UP
 from tests.support.knot import KnotServer
 
 # Long enough for Knot on loopback to answer on a loaded CI machine (two test workers and a
 # browser); the black hole's silence still ends each wait after exactly this long.
 TIMEOUT = 1.0
-DNS_GIVE_UP = 48 * 3600
 
 
 def _probe(*servers: tuple[str, int], zone: str = "provider.test") -> DnsProbeAdapter:

@@ -8,8 +8,8 @@ from provisioning.microsoft.fakes.world import FakeUser
 from provisioning.params import ActivationParams
 from provisioning.steps import activation
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import REPLICATION_GIVE_UP
 
-REPLICATION_GIVE_UP = 30 * 60
 NUMBER = "+441234567"
 POLICY = "Callroute-E164"
 

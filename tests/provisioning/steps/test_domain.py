@@ -11,6 +11,7 @@ from provisioning.engine.contract import Done, Failed, Wait
 from provisioning.microsoft.errors import ErrorKind
 from provisioning.steps import domain
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import DNS_GIVE_UP, REPLICATION_GIVE_UP
 
 
 async def test_dns_subdomain_points_at_the_region_s_sbc(fx: FakeEngine) -> None:
@@ -116,7 +117,7 @@ async def test_after_48_hours_the_provider_s_dns_is_blamed_not_microsoft(fx: Fak
     """The give-up names the silent server, and the hint sends the admin to the provider."""
     fx.dns.silent = {1}
     ctx, _ = fx.context(outputs=_published(fx))
-    fx.clock.advance(48 * 3600 + 1)
+    fx.clock.advance(DNS_GIVE_UP + 1)
     outcome = await domain.dns_propagated(ctx)
     assert isinstance(outcome, Failed)
     assert "ns2" in outcome.message
@@ -151,10 +152,6 @@ async def test_the_txt_record_step_repeated_after_verification_is_done(fx: FakeE
     outcome = await domain.txt_record(ctx)
     assert isinstance(outcome, Done)
     assert probe.intended == []
-
-
-REPLICATION_GIVE_UP = 30 * 60
-DNS_GIVE_UP = 48 * 3600
 
 
 async def test_the_txt_record_gives_up_when_graph_never_shows_the_new_domain(

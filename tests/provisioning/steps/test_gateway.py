@@ -16,6 +16,7 @@ from provisioning.microsoft.ports.directory import SubscribedSku
 from provisioning.steps import gateway
 from storage.runs import RunStatus
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import ACTIVATION_GIVE_UP, REPLICATION_GIVE_UP
 from tests.support.replication import with_lagging_licences
 
 E3 = "6fd2c87f-b296-42f0-b197-1e91e994b900"
@@ -223,10 +224,6 @@ async def test_the_gateway_waits_for_domain_activation(fx: FakeEngine) -> None:
     assert isinstance(await gateway.pstn_gateway(ctx), Done)
     made = fx.microsoft.gateways[fx.params.sbc_domain]
     assert (made.enabled, made.sip_port) == (True, 5061)
-
-
-REPLICATION_GIVE_UP = 30 * 60
-ACTIVATION_GIVE_UP = 48 * 3600
 
 
 async def test_the_gateway_user_gives_up_when_microsoft_never_lets_users_onto_the_domain(

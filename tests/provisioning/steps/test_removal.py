@@ -13,6 +13,7 @@ from provisioning.microsoft.fakes.world import FakeUser
 from provisioning.microsoft.ports.voice import Gateway, RoutingPolicy, VoiceRoute
 from provisioning.steps import removal
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import REPLICATION_GIVE_UP
 
 
 async def test_an_assigned_policy_is_waited_for(fx: FakeEngine) -> None:
@@ -146,7 +147,7 @@ async def test_a_removal_still_blocked_after_30_minutes_fails_naming_what_blocks
         (kind, f"{key}-2", "created", {}),
     ]
     ctx, _ = fx.context(ledger)
-    fx.clock.advance(30 * 60 + 1)
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
 
     outcome = await step(ctx)
 

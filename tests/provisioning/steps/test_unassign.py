@@ -12,6 +12,7 @@ from provisioning.microsoft.errors import ErrorKind, ServiceError
 from provisioning.microsoft.fakes.world import FakeUser
 from provisioning.steps.unassign import unassign_users
 from tests.support.fake_engine import FakeEngine
+from tests.support.give_ups import REPLICATION_GIVE_UP
 
 OURS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("routing_policy", "Callroute-E164", "created", {}),
@@ -169,7 +170,7 @@ async def test_number_removals_unfinished_after_30_minutes_fail_naming_microsoft
     assert isinstance(await unassign_users(ctx), Wait)
     # Built before the clock moves: the step's give-up clock started with the first attempt.
     later, _ = fx.context(OURS, data=probe.kept, params=fx.removal_params())
-    fx.clock.advance(30 * 60 + 1)
+    fx.clock.advance(REPLICATION_GIVE_UP + 1)
     fx.microsoft.calls.clear()
 
     outcome = await unassign_users(later)
